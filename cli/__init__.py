@@ -1,0 +1,1 @@
+"""The ``siting`` command line: thin wiring of options to parks/geo/webapp functions."""

@@ -1,0 +1,1 @@
+"""Generic GIS helpers: CRS, I/O, validation, road networks. No Kanazawa words here."""

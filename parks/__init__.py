@@ -1,0 +1,1 @@
+"""The domain: Kanazawa's industrial parks, their lots, access, grants and matching."""

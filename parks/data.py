@@ -1,0 +1,148 @@
+"""The embedded dataset: layer names, their columns, and the one loader the app uses."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import WEB_CRS
+from geo.io import list_layers, read_table, read_vector
+from parks.errors import DataNotFoundError, LotNotFoundError, ParkNotFoundError
+
+GPKG_NAME = "kanazawa.gpkg"
+"""File name of the embedded GeoPackage inside the data directory."""
+
+PARK_IDS = ("techno-park", "inaho", "katatsu", "morimoto-ic", "yasuhara")
+"""Stable ids of the five city-built parks (GLOSSARY.md)."""
+
+LOT_STATUSES = ("available", "negotiating", "reserved", "sold", "planned")
+"""Allowed lot statuses (GLOSSARY.md)."""
+
+DESTINATION_KINDS = ("interchange", "port", "airport", "station")
+
+ZONE_KINDS = ("factory_site_zone", "priority_promotion_zone", "city_core_zone")
+
+# Required columns per layer (geometry is implied for spatial layers).
+LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "parks": (
+        "park_id", "name_ja", "name_en", "address_ja", "saleable_area_m2", "total_area_m2",
+        "measured_area_m2", "area_note", "opened", "phases", "target_industries",
+        "admitted_industries", "groundwater", "occupants", "price_per_m2", "zoning",
+        "coverage_ratio", "floor_area_ratio", "utilities", "outline_method",
+        "outline_confidence", "is_illustrative", "source",
+    ),
+    "lots": (
+        "lot_id", "park_id", "lot_no", "phase", "area_m2", "published_area_m2", "status",
+        "available_from", "price_per_m2", "occupant", "source", "is_illustrative",
+        "illustrative_reason",
+    ),
+    "lot_events": ("lot_id", "date", "status", "source", "is_inferred", "note"),
+    "destinations": ("id", "kind", "name_ja", "name_en", "source"),
+    "roads": ("class", "oneway", "ramp", "brunnel", "source"),
+    "zones": (
+        "zone_id", "kind", "name_ja", "name_en", "grant_ids", "park_id", "source",
+        "is_approximate", "approx_note",
+    ),
+    "boundary": ("name_ja", "name_en", "source"),
+    "water": ("class", "source"),
+    "rail": ("name", "source"),
+    "stations": ("name", "line", "source"),
+}
+TABLE_LAYERS = ("lot_events",)
+"""Layers stored as attribute tables (no geometry)."""
+
+OPTIONAL_LAYERS = ("lot_access", "routes", "isochrones")
+"""Layers added by later build steps (``siting build-access``); absent until then."""
+
+
+@dataclass(frozen=True)
+class Layers:
+    """All layers of the embedded dataset, loaded once (EPSG:4326)."""
+
+    data_dir: Path
+    parks: gpd.GeoDataFrame
+    lots: gpd.GeoDataFrame
+    lot_events: pd.DataFrame
+    destinations: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    boundary: gpd.GeoDataFrame
+    water: gpd.GeoDataFrame
+    rail: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def park(self, park_id: str) -> pd.Series:
+        """Return one park's row."""
+        rows = self.parks[self.parks["park_id"] == park_id]
+        if rows.empty:
+            msg = f"no park {park_id!r}; known parks: {', '.join(self.parks['park_id'])}"
+            raise ParkNotFoundError(msg)
+        return rows.iloc[0]
+
+    def lot(self, lot_id: str) -> pd.Series:
+        """Return one lot's row."""
+        rows = self.lots[self.lots["lot_id"] == lot_id]
+        if rows.empty:
+            msg = f"no lot {lot_id!r} (lot ids look like 'morimoto-ic/9')"
+            raise LotNotFoundError(msg)
+        return rows.iloc[0]
+
+    def lots_of(self, park_id: str) -> gpd.GeoDataFrame:
+        """Return the lots of one park."""
+        self.park(park_id)
+        return self.lots[self.lots["park_id"] == park_id]
+
+    def optional(self, name: str) -> pd.DataFrame | None:
+        """Return a layer added by a later build step, or None if it was not built."""
+        return self.extra.get(name)
+
+
+def gpkg_path(data_dir: Path) -> Path:
+    """Return the path of the embedded GeoPackage inside ``data_dir``."""
+    return Path(data_dir) / GPKG_NAME
+
+
+def load_layers(data_dir: Path) -> Layers:
+    """Load every layer of the embedded dataset from ``data_dir``.
+
+    Call once (the web app keeps the result); JSON-encoded list columns stay strings,
+    use :func:`json_list` to decode them.
+    """
+    path = gpkg_path(data_dir)
+    if not path.exists():
+        msg = f"no dataset at {path}; build it with `siting build-data` (see README)"
+        raise DataNotFoundError(msg)
+    present = set(list_layers(path))
+    missing = [name for name in LAYER_COLUMNS if name not in present]
+    if missing:
+        msg = f"{path} lacks layer(s) {', '.join(missing)}; rebuild with `siting build-data`"
+        raise DataNotFoundError(msg)
+    frames: dict[str, Any] = {}
+    for name in LAYER_COLUMNS:
+        frames[name] = read_table(path, name) if name in TABLE_LAYERS else read_vector(path, name)
+    for name, frame in frames.items():
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+            frames[name] = frame.to_crs(WEB_CRS)
+    extra: dict[str, pd.DataFrame] = {}
+    for name in OPTIONAL_LAYERS:
+        if name in present:
+            extra[name] = read_vector(path, name)
+            if not isinstance(extra[name], gpd.GeoDataFrame) or extra[name].geometry.isna().all():
+                extra[name] = read_table(path, name)
+    return Layers(data_dir=Path(data_dir), extra=extra, **frames)
+
+
+def json_list(value: object) -> list[Any]:
+    """Decode a JSON-encoded list column value (None or NaN gives an empty list)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    if isinstance(value, list):
+        return value
+    decoded = json.loads(str(value))
+    return decoded if isinstance(decoded, list) else [decoded]

@@ -25,7 +25,12 @@ LOT_STATUSES = ("available", "negotiating", "reserved", "sold", "planned")
 
 DESTINATION_KINDS = ("interchange", "port", "airport", "station")
 
-ZONE_KINDS = ("factory_site_zone", "priority_promotion_zone", "city_core_zone")
+ZONE_KINDS = (
+    "factory_site_zone",
+    "priority_promotion_zone",
+    "city_core_zone",
+    "satellite_office_zone",
+)
 
 # Required columns per layer (geometry is implied for spatial layers).
 LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,6 +49,7 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
     "lot_events": ("lot_id", "date", "status", "source", "is_inferred", "note"),
     "destinations": ("id", "kind", "name_ja", "name_en", "source"),
     "roads": ("class", "oneway", "ramp", "brunnel", "source"),
+    "expressways": ("road_name", "from_name", "to_name", "length_km", "source"),
     "zones": (
         "zone_id", "kind", "name_ja", "name_en", "grant_ids", "park_id", "source",
         "is_approximate", "approx_note",
@@ -70,6 +76,7 @@ class Layers:
     lot_events: pd.DataFrame
     destinations: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
+    expressways: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     boundary: gpd.GeoDataFrame
     water: gpd.GeoDataFrame

@@ -1,0 +1,310 @@
+"""Firm profile: what a firm looking for a site tells the tool, validated against its schema.
+
+The contract is ``firm-profile.schema.json`` (a copy of ``shared/schemas/firm-profile.schema.json``
+kept beside this module so the app works without ``../shared``). :func:`validate_profile` checks
+the JSON Schema (Draft 2020-12) and the rules a schema cannot express, gathers **every** problem
+and raises :class:`~parks.errors.InvalidFirmProfileError` listing them all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import jsonschema
+
+from parks.errors import InvalidFirmProfileError
+
+SCHEMA_PATH = Path(__file__).with_name("firm-profile.schema.json")
+"""The firm-profile JSON Schema shipped with the package."""
+
+Industry = Literal[
+    "manufacturing",
+    "high_tech_manufacturing",
+    "logistics_transport",
+    "logistics_wholesale",
+    "research",
+    "software",
+    "design",
+    "engineering",
+]
+Project = Literal["new_site", "expansion"]
+Origin = Literal["outside_prefecture", "inside_prefecture", "inside_city"]
+CostItem = Literal["land", "building", "equipment", "relocation", "rent_3_years"]
+
+INDUSTRIES: tuple[str, ...] = get_args(Industry)
+PROJECTS: tuple[str, ...] = get_args(Project)
+ORIGINS: tuple[str, ...] = get_args(Origin)
+COST_ITEMS: tuple[str, ...] = get_args(CostItem)
+
+
+@dataclass(frozen=True)
+class Investment:
+    """Planned investment in integer yen; ``None`` means the firm did not say (unknown, not 0)."""
+
+    land: int | None = None
+    building: int | None = None
+    equipment: int | None = None
+    relocation: int | None = None
+    rent_3_years: int | None = None
+
+    def __post_init__(self) -> None:
+        problems = [
+            f"investment_jpy.{name} must be a non-negative integer, got {value!r}"
+            for name in COST_ITEMS
+            if (value := getattr(self, name)) is not None
+            and (isinstance(value, bool) or not isinstance(value, int) or value < 0)
+        ]
+        if problems:
+            raise InvalidFirmProfileError(problems)
+
+    def item(self, name: str) -> int | None:
+        """Return one cost item by its schema name."""
+        if name not in COST_ITEMS:
+            msg = f"unknown cost item {name!r}; expected one of {', '.join(COST_ITEMS)}"
+            raise KeyError(msg)
+        value: int | None = getattr(self, name)
+        return value
+
+    def total(self, items: tuple[str, ...] | list[str]) -> tuple[int, bool]:
+        """Return the sum of the known ``items`` and whether every one of them is known."""
+        values = [self.item(name) for name in items]
+        return sum(v for v in values if v is not None), all(v is not None for v in values)
+
+
+@dataclass(frozen=True)
+class DriveLimits:
+    """Upper limits on drive minutes to the nearest destination of each kind."""
+
+    interchange: float | None = None
+    port: float | None = None
+    airport: float | None = None
+    station: float | None = None
+
+
+@dataclass(frozen=True)
+class FirmProfile:
+    """A firm's siting request (``firm-profile.schema.json``); build it with validate_profile."""
+
+    industry: Industry
+    project: Project
+    origin: Origin
+    name: str | None = None
+    hq_functions: bool = False
+    land_m2_min: float | None = None
+    land_m2_max: float | None = None
+    investment: Investment = field(default_factory=Investment)
+    new_hires: int | None = None
+    new_hires_residents: int | None = None
+    new_hires_from_outside_prefecture: int | None = None
+    regular_employees: int | None = None
+    max_drive_minutes: DriveLimits = field(default_factory=DriveLimits)
+    needs_groundwater: bool = False
+    max_land_price_per_m2: int | None = None
+    operational_by: date | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name, allowed in (
+            ("industry", INDUSTRIES),
+            ("project", PROJECTS),
+            ("origin", ORIGINS),
+        ):
+            if getattr(self, name) not in allowed:
+                got = getattr(self, name)
+                problems.append(f"{name} must be one of {', '.join(allowed)}, got {got!r}")
+        counts = {name: getattr(self, name) for name in _COUNT_FIELDS}
+        problems.extend(_cross_field_problems(self.land_m2_min, self.land_m2_max, counts))
+        if problems:
+            raise InvalidFirmProfileError(problems)
+
+    def count(self, name: str) -> int | None:
+        """Return a head count field (``new_hires``, ``regular_employees``, ...) by name."""
+        if name not in _COUNT_FIELDS:
+            msg = f"unknown count field {name!r}; expected one of {', '.join(_COUNT_FIELDS)}"
+            raise KeyError(msg)
+        value: int | None = getattr(self, name)
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the profile as schema-shaped JSON data (omitting unknown fields)."""
+        out: dict[str, Any] = {
+            "industry": self.industry,
+            "project": self.project,
+            "origin": self.origin,
+            "hq_functions": self.hq_functions,
+            "needs_groundwater": self.needs_groundwater,
+        }
+        if self.name is not None:
+            out["name"] = self.name
+        land = {k: v for k, v in (("min", self.land_m2_min), ("max", self.land_m2_max)) if v}
+        if land:
+            out["land_m2"] = land
+        invest = {k: v for k in COST_ITEMS if (v := self.investment.item(k)) is not None}
+        if invest:
+            out["investment_jpy"] = invest
+        for name in _COUNT_FIELDS:
+            if (value := getattr(self, name)) is not None:
+                out[name] = value
+        drive = {
+            k: v
+            for k in ("interchange", "port", "airport", "station")
+            if (v := getattr(self.max_drive_minutes, k)) is not None
+        }
+        if drive:
+            out["max_drive_minutes"] = drive
+        if self.max_land_price_per_m2 is not None:
+            out["max_land_price_per_m2"] = self.max_land_price_per_m2
+        if self.operational_by is not None:
+            out["operational_by"] = self.operational_by.isoformat()
+        return out
+
+
+_COUNT_FIELDS = (
+    "new_hires",
+    "new_hires_residents",
+    "new_hires_from_outside_prefecture",
+    "regular_employees",
+)
+
+
+def _cross_field_problems(
+    land_min: float | None, land_max: float | None, counts: dict[str, float | None]
+) -> list[str]:
+    """Return the problems a JSON Schema cannot express (relations between fields)."""
+    problems = []
+    if land_min is not None and land_max is not None and land_max < land_min:
+        problems.append(f"$.land_m2: max ({land_max:g}) must be >= min ({land_min:g})")
+    hires = counts.get("new_hires")
+    for part in ("new_hires_residents", "new_hires_from_outside_prefecture"):
+        value = counts.get(part)
+        if hires is not None and value is not None and value > hires:
+            problems.append(f"$.{part}: {value:g} must be <= new_hires ({hires:g})")
+    staff = counts.get("regular_employees")
+    if hires is not None and staff is not None and hires > staff:
+        problems.append(
+            f"$.new_hires: {hires:g} must be <= regular_employees ({staff:g}); "
+            "the staff at the site after the project include the new hires"
+        )
+    return problems
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """Return the firm-profile JSON Schema (read once)."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def _json_path(error: jsonschema.ValidationError) -> str:
+    path = "$"
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def schema_problems(data: object) -> list[str]:
+    """Return every JSON Schema violation of ``data``, each prefixed with its JSON path."""
+    validator = jsonschema.Draft202012Validator(
+        load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message))
+    return [f"{_json_path(error)}: {error.message}" for error in errors]
+
+
+def validate_profile(data: object) -> FirmProfile:
+    """Check ``data`` against the firm-profile schema and domain rules; return a FirmProfile.
+
+    Parameters
+    ----------
+    data
+        Decoded JSON (a dict) as in ``shared/schemas/firm-profile.schema.json``.
+
+    Returns
+    -------
+    FirmProfile
+
+    Raises
+    ------
+    InvalidFirmProfileError
+        With ``problems`` listing every violation found (schema and cross-field rules), each
+        prefixed with the JSON path of the offending value.
+
+    Examples
+    --------
+    >>> p = validate_profile({"industry": "manufacturing", "project": "new_site",
+    ...                       "origin": "inside_city", "investment_jpy": {"land": 100}})
+    >>> p.investment.land, p.investment.building
+    (100, None)
+    """
+    problems = schema_problems(data)
+    if problems:
+        # Add cross-field problems too when the fields involved are well typed.
+        if isinstance(data, dict):
+            problems.extend(_loose_cross_field_problems(data))
+        raise InvalidFirmProfileError(problems)
+    assert isinstance(data, dict)  # guaranteed by the schema's "type": "object"
+    return _profile_from_valid(data)
+
+
+def _loose_cross_field_problems(data: dict[str, Any]) -> list[str]:
+    """Return cross-field problems of schema-invalid data, skipping fields of the wrong type."""
+
+    def num(value: object) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+    land = data.get("land_m2")
+    land = land if isinstance(land, dict) else {}
+    counts = {name: num(data.get(name)) for name in _COUNT_FIELDS}
+    return _cross_field_problems(num(land.get("min")), num(land.get("max")), counts)
+
+
+def _profile_from_valid(data: dict[str, Any]) -> FirmProfile:
+    land = data.get("land_m2", {})
+    invest = data.get("investment_jpy", {})
+    drive = data.get("max_drive_minutes", {})
+    operational_by = data.get("operational_by")
+    return FirmProfile(
+        industry=data["industry"],
+        project=data["project"],
+        origin=data["origin"],
+        name=data.get("name"),
+        hq_functions=bool(data.get("hq_functions", False)),
+        land_m2_min=land.get("min"),
+        land_m2_max=land.get("max"),
+        investment=Investment(**{k: invest.get(k) for k in COST_ITEMS}),
+        new_hires=data.get("new_hires"),
+        new_hires_residents=data.get("new_hires_residents"),
+        new_hires_from_outside_prefecture=data.get("new_hires_from_outside_prefecture"),
+        regular_employees=data.get("regular_employees"),
+        max_drive_minutes=DriveLimits(**drive),
+        needs_groundwater=bool(data.get("needs_groundwater", False)),
+        max_land_price_per_m2=data.get("max_land_price_per_m2"),
+        operational_by=date.fromisoformat(operational_by) if operational_by else None,
+    )
+
+
+def load_profile(path: Path) -> FirmProfile:
+    """Read a firm-profile JSON file and validate it.
+
+    Raises
+    ------
+    InvalidFirmProfileError
+        If the file is not JSON or the profile breaks the schema (every problem listed).
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"{path}: file not found"
+        raise InvalidFirmProfileError(msg) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        msg = f"{path}: not valid JSON ({exc})"
+        raise InvalidFirmProfileError(msg) from exc
+    return validate_profile(data)

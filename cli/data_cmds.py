@@ -22,12 +22,30 @@ def _progress(message: str) -> None:
 
 
 @click.command("build-data")
-@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("../shared/data/raw"),
-              show_default=True, help="Folder of raw public sources.")
-@click.option("--facts", "facts_dir", type=click.Path(path_type=Path),
-              default=Path("../shared/data/facts"), show_default=True, help="Folder of fact YAML files.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
-              show_default=True, help="Output data folder.")
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path),
+    default=Path("../shared/data/raw"),
+    show_default=True,
+    help="Folder of raw public sources.",
+)
+@click.option(
+    "--facts",
+    "facts_dir",
+    type=click.Path(path_type=Path),
+    default=Path("../shared/data/facts"),
+    show_default=True,
+    help="Folder of fact YAML files.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="Output data folder.",
+)
 def build_data(raw_dir: Path, facts_dir: Path, out_dir: Path) -> None:
     """Build data/kanazawa.gpkg from the raw sources (all or nothing)."""
     from parks.build import build_dataset
@@ -41,8 +59,9 @@ def build_data(raw_dir: Path, facts_dir: Path, out_dir: Path) -> None:
 
 
 @click.command("layers")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
-              show_default=True)
+@click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True
+)
 def layers_cmd(data_dir: Path) -> None:
     """Print a summary of every layer: features, CRS, bounds, provenance counts."""
     from parks.errors import SitingError
@@ -65,14 +84,20 @@ def layers_cmd(data_dir: Path) -> None:
 
 @click.command("import-lots")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
-              show_default=True)
+@click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True
+)
 @click.option("--layer", default=None, help="Layer name inside FILE (default: the first).")
-@click.option("--source", "source_label", default=None,
-              help="Provenance for rows without a 'source' value (e.g. the city's file name and date).")
+@click.option(
+    "--source",
+    "source_label",
+    default=None,
+    help="Provenance for rows without a 'source' value (e.g. the city's file name and date).",
+)
 @click.option("--apply", "apply_", is_flag=True, help="Write the change (default: dry run).")
-def import_lots(file: Path, data_dir: Path, layer: str | None, source_label: str | None,
-                apply_: bool) -> None:
+def import_lots(
+    file: Path, data_dir: Path, layer: str | None, source_label: str | None, apply_: bool
+) -> None:
     """Validate an official lot layer (GeoPackage, GeoJSON or zipped Shapefile) and replace the lots.
 
     Everything is checked first; any problem rejects the whole file. Without --apply only the
@@ -99,8 +124,13 @@ def import_lots(file: Path, data_dir: Path, layer: str | None, source_label: str
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="Data folder (default: the app's configured DATA_DIR).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data folder (default: the app's configured DATA_DIR).",
+)
 def serve(host: str, port: int, data_dir: Path | None) -> None:
     """Serve the web app (what `make run` calls)."""
     from webapp import create_app

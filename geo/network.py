@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,7 +44,8 @@ CONNECTOR = "connector"
 REQUIRED_COLUMNS = ("class", "oneway", "ramp", "brunnel")
 """Columns every road-line frame must have (OpenMapTiles ``transportation`` schema)."""
 
-NodeSet = Literal["local", "access", "all"]
+NodeSet = Literal["local", "access", "limited", "all"]
+"""Which nodes a point may attach to: local roads, access points, any limited-access node."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class NetworkReport:
     nodes_dropped: int
     access_points: int
     access_connector_m: tuple[float, ...] = ()
+    access_skipped: tuple[int, ...] = ()
 
     def summary(self) -> str:
         """Return a one-line human summary."""
@@ -67,6 +69,8 @@ class NetworkReport:
             f"{self.components} strongly connected components, the largest holds "
             f"{self.largest_component_share:.1%} of nodes ({self.nodes_dropped} dropped); "
             f"{self.access_points} access points"
+            + (f" ({len(self.access_skipped)} too far from the roads, skipped)"
+               if self.access_skipped else "")
         )
 
 
@@ -114,6 +118,8 @@ class RoadNetwork:
             return np.flatnonzero(self.node_is_local)
         if nodes == "access":
             return np.flatnonzero(self.node_is_access)
+        if nodes == "limited":
+            return np.flatnonzero(~self.node_is_local)
         return np.flatnonzero(self.node_is_local | self.node_is_access)
 
     def edge_geometry(self, edges: np.ndarray) -> np.ndarray:
@@ -179,12 +185,15 @@ class Attachment:
 def validate_speeds(speeds_kmh: Mapping[str, float], needed: set[str]) -> None:
     """Check a speed table covers ``needed`` keys with positive finite speeds.
 
+    A missing ``<class>_ramp`` key falls back to ``<class>``.
+
     Raises
     ------
     NetworkError
         Listing every missing key and every bad value.
     """
-    problems = [f"no speed for road class {key!r}" for key in sorted(needed - set(speeds_kmh))]
+    missing = {k for k in needed if _resolve_key(speeds_kmh, k) not in speeds_kmh}
+    problems = [f"no speed for road class {key!r}" for key in sorted(missing)]
     for key, value in speeds_kmh.items():
         try:
             kmh = float(value)
@@ -196,6 +205,12 @@ def validate_speeds(speeds_kmh: Mapping[str, float], needed: set[str]) -> None:
     if problems:
         msg = "invalid speed table: " + "; ".join(problems)
         raise NetworkError(msg)
+
+
+def _resolve_key(speeds_kmh: Mapping[str, float], key: str) -> str:
+    if key not in speeds_kmh and key.endswith("_ramp"):
+        return key.removesuffix("_ramp")
+    return key
 
 
 def speed_key(road_class: str, *, ramp: bool) -> str:
@@ -214,6 +229,7 @@ def network_from_lines(
     limited_access: gpd.GeoDataFrame | None = None,
     access_points: gpd.GeoSeries | None = None,
     limited_class: str = "motorway",
+    drivable_classes: Collection[str] | None = None,
     merge_m: float = 3.0,
     replace_within_m: float = 60.0,
     access_max_m: float = 1500.0,
@@ -239,13 +255,15 @@ def network_from_lines(
     limited_class
         Class of the lines in ``lines`` that join only at their ends (besides bridges and
         tunnels).
+    drivable_classes
+        Classes to keep (default: all); lines of other classes are ignored.
     merge_m
         Line ends closer than this are one node.
     replace_within_m
         See ``limited_access``.
     access_max_m
         Largest allowed distance from an access point to a limited-access node or to a local
-        road node.
+        road node; access points farther away are skipped and listed in the report.
 
     Returns
     -------
@@ -254,10 +272,17 @@ def network_from_lines(
     Raises
     ------
     NetworkError
-        If a column is missing, no drivable line is left, or an access point is too far from
-        the network.
+        If a column is missing or no drivable line is left.
     """
     _check_lines(lines, "road lines")
+    if drivable_classes is not None:
+        lines = lines[lines["class"].astype(str).isin(list(drivable_classes))]
+        if lines.empty:
+            msg = (
+                "the road lines contain no drivable line (no line of class "
+                f"{', '.join(sorted(drivable_classes))})"
+            )
+            raise NetworkError(msg)
     local = _prepare(lines, crs)
     if limited_access is not None and len(limited_access):
         limited = gpd.GeoDataFrame(
@@ -327,12 +352,13 @@ def network_from_lines(
 
     is_access = np.zeros(len(node_xy), dtype=bool)
     connector_m: list[float] = []
+    skipped = np.empty(0, dtype=np.int64)
     n_access = 0
     if access_points is not None and len(access_points) and len(lim_pieces):
         extra = _access_connectors(
             access_points.to_crs(crs), node_xy, n_local_nodes, (eu, ev), access_max_m
         )
-        acc_nodes, loc_nodes, lens = extra
+        acc_nodes, loc_nodes, lens, skipped = extra
         n_access = len(acc_nodes)
         is_access[acc_nodes] = True
         connector_m = [float(x) for x in lens]
@@ -367,6 +393,7 @@ def network_from_lines(
         nodes_dropped=int(n - keep_node.sum()),
         access_points=n_access,
         access_connector_m=tuple(connector_m),
+        access_skipped=tuple(int(k) for k in skipped),
     )
     log.info("road network: %s", report.summary())
     node_is_local = np.zeros(n, dtype=bool)
@@ -472,7 +499,7 @@ def _access_connectors(
     n_local: int,
     edges: tuple[np.ndarray, np.ndarray],
     max_m: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pick, per access point, its limited-access node and the local node to link it to."""
     xy = shapely.get_coordinates(points.geometry.values)
     lim_tree = cKDTree(node_xy[n_local:])
@@ -486,19 +513,13 @@ def _access_connectors(
     _, labels = csgraph.connected_components(adj, directed=True, connection="strong")
     main = np.flatnonzero(labels == np.argmax(np.bincount(labels)))
     d_loc, i_loc = cKDTree(node_xy[main]).query(xy)
-    problems = []
-    for k in range(len(xy)):
-        if d_lim[k] > max_m:
-            problems.append(f"access point {k} is {d_lim[k]:.0f} m from the limited-access lines")
-        if d_loc[k] > max_m:
-            problems.append(f"access point {k} is {d_loc[k]:.0f} m from the nearest local road")
-    if problems:
-        msg = f"cannot join access points (limit {max_m:.0f} m): " + "; ".join(problems)
-        raise NetworkError(msg)
+    ok = (d_lim <= max_m) & (d_loc <= max_m)
+    skipped = np.flatnonzero(~ok)
+    i_lim, i_loc = i_lim[ok], i_loc[ok]
     acc = i_lim + n_local
     loc = main[i_loc]
     lens = np.hypot(*(node_xy[acc] - node_xy[loc]).T)
-    return acc.astype(np.int64), loc.astype(np.int64), np.maximum(lens, 1.0)
+    return acc.astype(np.int64), loc.astype(np.int64), np.maximum(lens, 1.0), skipped
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,7 +536,8 @@ def weighted_graph(network: RoadNetwork, speeds_kmh: Mapping[str, float]) -> Wei
     """
     validate_speeds(speeds_kmh, network.speed_keys())
     kmh = pd.Series({str(k): float(v) for k, v in speeds_kmh.items()})
-    edge_kmh = kmh.reindex(network.edge_key.astype(str)).to_numpy()
+    keys = pd.Series(network.edge_key.astype(str))
+    edge_kmh = kmh.reindex(keys.map(lambda k: _resolve_key(kmh, k))).to_numpy()
     # protect the shortest-path code from zero weights (it would read them as no edge)
     edge_s = np.maximum(network.edge_m / (edge_kmh / 3.6), 1e-3)
     n = network.n_nodes
@@ -578,10 +600,9 @@ def attach(
     node = ids[cand[rows, best]]
     connector = dist[rows, best]
     for i in np.flatnonzero(connector > max_distance_m):
-        x, y = rep[i]
         problems.append(
             f"shape {i} is {connector[i]:.0f} m from the nearest road node (limit "
-            f"{max_distance_m:.0f} m): it lies outside the network's area"
+            f"{max_distance_m:.0f} m): it lies outside the road network's area"
         )
     if problems:
         raise NetworkError("cannot attach: " + "; ".join(problems))

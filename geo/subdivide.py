@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import shapely
 from shapely import affinity
-from shapely.geometry import Polygon, box
+from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 
@@ -15,7 +16,7 @@ def _major_axis_angle(geom: BaseGeometry) -> float:
     rect = shapely.minimum_rotated_rectangle(geom)
     coords = list(rect.exterior.coords)
     best, angle = -1.0, 0.0
-    for (x0, y0), (x1, y1) in zip(coords[:-1], coords[1:], strict=True):
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
         length = math.hypot(x1 - x0, y1 - y0)
         if length > best:
             best, angle = length, math.degrees(math.atan2(y1 - y0, x1 - x0))
@@ -82,5 +83,3 @@ def strips(geom: BaseGeometry, areas: list[float]) -> list[BaseGeometry]:
     parts.append(rest)
     return parts
 
-
-__all__ = ["Polygon", "cut_at_fraction", "split_by_areas", "strips"]

@@ -12,14 +12,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import LineString, Point
+from shapely.geometry import Point
 
 from geo.blocks import grow_region, road_blocks
 from geo.crs import METRIC_CRS, WEB_CRS
 from geo.io import read_vector, write_layers_atomic
 from parks.data import GPKG_NAME, PARK_IDS
 from parks.errors import DataNotFoundError
-from parks.facts import lot_plan, park_facts, read_yaml
+from parks.facts import lot_plan, park_facts
 from parks.lotgen import lots_frame
 from parks.zones import build_zones
 
@@ -34,7 +34,9 @@ N06_PATH = "ksj-n06-highway-ordered/highway_path_hokuriku_clip.geojson"
 N06_SOURCE = "国土数値情報（高速道路時系列データ N06-23）（国土交通省）via yH3PO4/HighwayOrderedDS, CC BY-SA 3.0"
 RAIL_LINES = "rail-stations-jrslod/rail_lines_and_station_shapes_jrslod_clip.geojson"
 RAIL_STATIONS = "rail-stations-jrslod/rail_stations_points_jrslod.geojson"
-RAIL_SOURCE = "鉄道駅LOD (国土数値情報 N02 derived) via zaiyingzhao/Jinshin_Visualization, as of 2022"
+RAIL_SOURCE = (
+    "鉄道駅LOD (国土数値情報 N02 derived) via zaiyingzhao/Jinshin_Visualization, as of 2022"
+)
 PARK_POINTS = "scout-derived/industrial_parks_town_points.geojson"
 PARK_POINTS_SOURCE = "town representative points (Geolonia 住所データ, 出典: 国土交通省 位置参照情報), see shared/data/raw/scout-derived/park_locations.md"
 KEY_POINTS = "scout-derived/kanazawa_key_points.geojson"
@@ -71,15 +73,29 @@ OUTLINE_METHOD = (
 )
 
 
-def build_dataset(raw_dir: Path, facts_dir: Path, out_dir: Path, progress: Progress = print) -> Path:
+def build_dataset(
+    raw_dir: Path, facts_dir: Path, out_dir: Path, progress: Progress = print
+) -> Path:
     """Build every layer and write ``out_dir/kanazawa.gpkg`` in one atomic step.
 
     Also copies the fact YAML files into ``out_dir/facts`` so the app carries its sources.
     Raises DataNotFoundError naming every missing input before anything is written.
     """
     raw_dir, facts_dir, out_dir = Path(raw_dir), Path(facts_dir), Path(out_dir)
-    needed = [raw_dir / p for p in (OSM, N03, N06_JOINT, N06_PATH, RAIL_LINES, RAIL_STATIONS,
-                                    PARK_POINTS, KEY_POINTS, TOWN_POINTS)]
+    needed = [
+        raw_dir / p
+        for p in (
+            OSM,
+            N03,
+            N06_JOINT,
+            N06_PATH,
+            RAIL_LINES,
+            RAIL_STATIONS,
+            PARK_POINTS,
+            KEY_POINTS,
+            TOWN_POINTS,
+        )
+    ]
     needed += [facts_dir / "parks.yaml", facts_dir / "grants.yaml"]
     missing = [str(p) for p in needed if not p.exists()]
     if missing:
@@ -139,7 +155,9 @@ def _roads(transport: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     roads["ramp"] = roads["ramp"].fillna(0).astype(int)
     roads["brunnel"] = roads["brunnel"].fillna("")
     roads["source"] = OSM_SOURCE
-    return roads[["class", "oneway", "ramp", "brunnel", "source", "geometry"]].reset_index(drop=True)
+    return roads[["class", "oneway", "ramp", "brunnel", "source", "geometry"]].reset_index(
+        drop=True
+    )
 
 
 def _water(water: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -162,10 +180,14 @@ def _expressways(raw_dir: Path) -> gpd.GeoDataFrame:
     e = read_vector(raw_dir / N06_PATH)
     out = gpd.GeoDataFrame(
         {
-            "road_name": e["road_name"], "from_name": e["source"], "to_name": e["target"],
-            "length_km": e["length"].astype(float), "source": N06_SOURCE,
+            "road_name": e["road_name"],
+            "from_name": e["source"],
+            "to_name": e["target"],
+            "length_km": e["length"].astype(float),
+            "source": N06_SOURCE,
         },
-        geometry=e.geometry, crs=WEB_CRS,
+        geometry=e.geometry,
+        crs=WEB_CRS,
     )
     return out
 
@@ -176,12 +198,14 @@ def _rail(raw_dir: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     name_col = "name" if "name" in lines.columns else lines.columns[0]
     rail = gpd.GeoDataFrame(
         {"name": lines[name_col].astype(str), "source": RAIL_SOURCE},
-        geometry=lines.geometry.simplify(0.00003), crs=WEB_CRS,
+        geometry=lines.geometry.simplify(0.00003),
+        crs=WEB_CRS,
     )
     st = read_vector(raw_dir / RAIL_STATIONS)
     stations = gpd.GeoDataFrame(
         {"name": st["name"], "line": st["line"], "source": RAIL_SOURCE},
-        geometry=st.geometry, crs=WEB_CRS,
+        geometry=st.geometry,
+        crs=WEB_CRS,
     )
     return rail.reset_index(drop=True), stations.reset_index(drop=True)
 
@@ -195,23 +219,50 @@ def _destinations(raw_dir: Path) -> gpd.GeoDataFrame:
         if int(j["N06_019"]) == 3 or name not in INTERCHANGE_IDS:
             continue
         dest_id, name_ja, name_en = INTERCHANGE_IDS[name]
-        rows.append({"id": dest_id, "kind": "interchange", "name_ja": name_ja, "name_en": name_en,
-                     "source": f"{N06_SOURCE}; opened {int(j['N06_012'])}", "is_approximate": False,
-                     "geometry": j.geometry})
+        rows.append(
+            {
+                "id": dest_id,
+                "kind": "interchange",
+                "name_ja": name_ja,
+                "name_en": name_en,
+                "source": f"{N06_SOURCE}; opened {int(j['N06_012'])}",
+                "is_approximate": False,
+                "geometry": j.geometry,
+            }
+        )
     keys = read_vector(raw_dir / KEY_POINTS)
     port = keys[keys["name"].str.startswith("金沢港")].geometry.iloc[0]
     airport = keys[keys["name"].str.startswith("小松空港")].geometry.iloc[0]
     stations = read_vector(raw_dir / RAIL_STATIONS)
     station = stations[stations["name"] == "金沢"].geometry.iloc[0]
     rows += [
-        {"id": "port-kanazawa", "kind": "port", "name_ja": "金沢港", "name_en": "Kanazawa Port",
-         "source": "hand-estimated point of the port basin (shared/data/raw/scout-derived/kanazawa_key_points.geojson, confidence low); approximate",
-         "is_approximate": True, "geometry": port},
-        {"id": "airport-komatsu", "kind": "airport", "name_ja": "小松空港", "name_en": "Komatsu Airport",
-         "source": "centroid of runway 06/24 in " + OSM_SOURCE, "is_approximate": False,
-         "geometry": airport},
-        {"id": "station-kanazawa", "kind": "station", "name_ja": "金沢駅", "name_en": "Kanazawa Station",
-         "source": RAIL_SOURCE, "is_approximate": False, "geometry": station},
+        {
+            "id": "port-kanazawa",
+            "kind": "port",
+            "name_ja": "金沢港",
+            "name_en": "Kanazawa Port",
+            "source": "hand-estimated point of the port basin (shared/data/raw/scout-derived/kanazawa_key_points.geojson, confidence low); approximate",
+            "is_approximate": True,
+            "geometry": port,
+        },
+        {
+            "id": "airport-komatsu",
+            "kind": "airport",
+            "name_ja": "小松空港",
+            "name_en": "Komatsu Airport",
+            "source": "centroid of runway 06/24 in " + OSM_SOURCE,
+            "is_approximate": False,
+            "geometry": airport,
+        },
+        {
+            "id": "station-kanazawa",
+            "kind": "station",
+            "name_ja": "金沢駅",
+            "name_en": "Kanazawa Station",
+            "source": RAIL_SOURCE,
+            "is_approximate": False,
+            "geometry": station,
+        },
     ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WEB_CRS)
 
@@ -283,7 +334,9 @@ def _parks(
                     "green space, so it is smaller than the real park."
                 ),
                 "opened": _opened(p),
-                "phases": json.dumps([_phase_summary(ph) for ph in p["phases"]], ensure_ascii=False),
+                "phases": json.dumps(
+                    [_phase_summary(ph) for ph in p["phases"]], ensure_ascii=False
+                ),
                 "target_industries": json.dumps(
                     s.get("target_industries") or f.get("target_industries"), ensure_ascii=False
                 ),
@@ -301,7 +354,8 @@ def _parks(
                 "outline_confidence": outlines[park_id]["outline_confidence"],
                 "is_illustrative": True,
                 "source": json.dumps(
-                    [x for x in sources if x] + [outlines[park_id]["seed_source"]], ensure_ascii=False
+                    [x for x in sources if x] + [outlines[park_id]["seed_source"]],
+                    ensure_ascii=False,
                 ),
                 "geometry": geom,
             }
@@ -316,13 +370,10 @@ def _opened(plan: dict[str, Any]) -> str | None:
 
 def _phase_summary(phase: dict[str, Any]) -> dict[str, Any]:
     count = phase.get("lot_count", len(phase.get("lots", [])))
-    return {"phase": phase["phase"], "name": phase.get("name"), "lots": count,
-            "opened": phase.get("opened"), "saleable_area_m2": phase.get("saleable_area_m2")}
-
-
-def line_between(a: Point, b: Point) -> LineString:
-    """Return the straight line from ``a`` to ``b`` (used to draw zone axes)."""
-    return LineString([a, b])
-
-
-__all__ = ["build_dataset", "read_yaml"]
+    return {
+        "phase": phase["phase"],
+        "name": phase.get("name"),
+        "lots": count,
+        "opened": phase.get("opened"),
+        "saleable_area_m2": phase.get("saleable_area_m2"),
+    }

@@ -35,7 +35,7 @@ from typing import Any, Literal
 import yaml
 
 from parks.errors import DataNotFoundError, InvalidInputError
-from parks.profile import COST_ITEMS, INDUSTRIES, ORIGINS, PROJECTS
+from parks.profile import COST_ITEMS, INDUSTRIES, PROJECTS
 
 RULES_FILE = "grant_rules.yaml"
 """File name of the generated rule file inside the data directory."""
@@ -217,11 +217,30 @@ def rules_from_dict(doc: Mapping[str, Any]) -> GrantRules:
             f"{SCHEMA_VERSION}; rebuild with `siting build-grants`"
         )
         raise InvalidInputError(msg)
+    problems = [
+        f"{p.get('id')}: {c['type']} threshold must be an integer, got {c.get(key)!r}"
+        for p in doc["programmes"]
+        for c in _all_conditions(p)
+        for key in (("min_jpy",) if c["type"] == "min_investment" else ("min",))
+        if c["type"] in ("min_investment", "min_count")
+        and (isinstance(c.get(key), bool) or not isinstance(c.get(key), int))
+    ]
+    if problems:
+        raise InvalidInputError(problems)
     return GrantRules(
         programmes=tuple(_rule_from_dict(p) for p in doc["programmes"]),
         stacking=dict(doc.get("stacking", {})),
         meta={k: v for k, v in doc.items() if k not in ("programmes", "stacking")},
     )
+
+
+def _all_conditions(p: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the conditions of a programme document and of all its tracks."""
+    found = list(p.get("conditions", []))
+    for part in p.get("parts", []):
+        for track in part.get("tracks", []):
+            found.extend(track.get("conditions", []))
+    return found
 
 
 def _conditions(items: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
@@ -535,8 +554,13 @@ def _industry(values: list[str], unknown: list[str] | None = None, **extra: Any)
 
 
 def _min_investment(
-    items: list[str], min_jpy: Any, *, strict: bool = False, lower_min_jpy: Any = None,
-    lower_note: str | None = None, inferred: bool = False,
+    items: list[str],
+    min_jpy: Any,
+    *,
+    strict: bool = False,
+    lower_min_jpy: Any = None,
+    lower_note: str | None = None,
+    inferred: bool = False,
 ) -> dict[str, Any]:
     cond = {"type": "min_investment", "items": items, "min_jpy": min_jpy, "strict": strict}
     if lower_min_jpy is not None:
@@ -570,7 +594,6 @@ def _kigyo_ricchi(f: _Facts) -> dict[str, Any]:
     general = f.track("general_manufacturing_and_logistics")
     office = f.track("high_tech_or_specified_office")
     hires = f.track("new_hire_bonus")
-    land_pct = f.number("tracks", 0, "rates", "land_pct") if general else None
     land_pct = general.get("rates", {}).get("land_pct")
     bldg_pct = general.get("rates", {}).get("building_and_equipment_pct")
     fa_pct = office.get("rates", {}).get("fixed_assets_pct")
@@ -795,11 +818,17 @@ def _honsha_kino_kyoka(f: _Facts) -> dict[str, Any]:
                         "name_en": factory.get("name_en"),
                         "conditions": [
                             hq,
-                            _industry(MANUFACTURING_INDUSTRIES + LOGISTICS_INDUSTRIES,
-                                      unknown=OFFICE_INDUSTRIES,
-                                      note="製造業等 (manufacturing etc.)"),
-                            {"type": "zone", "kinds": ["factory_site_zone"], "outside": "failed",
-                             "note": "工場適地等"},
+                            _industry(
+                                MANUFACTURING_INDUSTRIES + LOGISTICS_INDUSTRIES,
+                                unknown=OFFICE_INDUSTRIES,
+                                note="製造業等 (manufacturing etc.)",
+                            ),
+                            {
+                                "type": "zone",
+                                "kinds": ["factory_site_zone"],
+                                "outside": "failed",
+                                "note": "工場適地等",
+                            },
                             _min_investment(INVESTMENT_ITEMS, factory.get("min_investment_jpy")),
                             _min_count("new_hires", factory.get("min_new_hires")),
                         ],
@@ -814,8 +843,12 @@ def _honsha_kino_kyoka(f: _Facts) -> dict[str, Any]:
                         "name_en": centre.get("name_en"),
                         "conditions": [
                             hq,
-                            {"type": "zone", "kinds": ["city_core_zone"], "outside": "failed",
-                             "note": "都心拠点区域 / 湊4丁目50m道路沿い"},
+                            {
+                                "type": "zone",
+                                "kinds": ["city_core_zone"],
+                                "outside": "failed",
+                                "note": "都心拠点区域 / 湊4丁目50m道路沿い",
+                            },
                             _min_investment(
                                 [*INVESTMENT_ITEMS, "rent_3_years"],
                                 centre.get("min_investment_plus_3yr_rent_jpy"),
@@ -835,8 +868,12 @@ def _honsha_kino_kyoka(f: _Facts) -> dict[str, Any]:
                         "name_en": it.get("name_en"),
                         "conditions": [
                             _industry(["software"]),
-                            {"type": "zone", "kinds": ["city_core_zone"], "outside": "failed",
-                             "note": "都心拠点区域 / 湊4丁目50m道路沿い"},
+                            {
+                                "type": "zone",
+                                "kinds": ["city_core_zone"],
+                                "outside": "failed",
+                                "note": "都心拠点区域 / 湊4丁目50m道路沿い",
+                            },
                             _min_count("regular_employees", it.get("min_regular_employees")),
                             _min_count("new_hires", it.get("min_new_hires")),
                         ],
@@ -953,7 +990,7 @@ def _satellite_office(f: _Facts) -> dict[str, Any]:
             "name_ja": "新設" if project == "new_site" else "増設",
             "name_en": "New office" if project == "new_site" else "Expanded office",
             "conditions": [{"type": "project", "in": [project]}],
-            "formulas": [[{"items": INVESTMENT_ITEMS, "rate_pct": None}]],
+            "formulas": [],
             "rate_unknown": True,
             "cap_jpy": f.number("cap_jpy"),
             "up_to": bool(rates.get("up_to")),
@@ -1068,7 +1105,9 @@ def _hq_property_tax(f: _Facts) -> dict[str, Any]:
         conditions=[
             {"type": "hq_functions"},
             _min_investment(
-                ["building", "equipment"], 38_000_000, lower_min_jpy=19_000_000,
+                ["building", "equipment"],
+                38_000_000,
+                lower_min_jpy=19_000_000,
                 lower_note="SMEs",
             ),
             _unknown(
@@ -1105,7 +1144,9 @@ def _check_fact_mentions(f: _Facts, key: str, needles: list[str]) -> None:
     """Record a problem if a threshold written into a rule no longer appears in the facts."""
     text = " ".join(map(str, f.get(key, default=[]) or []))
     f.problems.extend(
-        f"{f.id}: facts {key} no longer mention {needle}" for needle in needles if needle not in text
+        f"{f.id}: facts {key} no longer mention {needle}"
+        for needle in needles
+        if needle not in text
     )
 
 
@@ -1133,7 +1174,11 @@ def _ishikawa_two_track(
             "name_ja": "新設" if project == "new" else "増設",
             "name_en": f.get("eligibility", f"{label}_definition"),
             "conditions": [
-                {"type": "origin", "in": origins, "note": f.get("eligibility", f"{label}_definition")},
+                {
+                    "type": "origin",
+                    "in": origins,
+                    "note": f.get("eligibility", f"{label}_definition"),
+                },
                 *extra,
                 _min_investment(INVESTMENT_ITEMS, min_inv),
             ],
@@ -1161,10 +1206,18 @@ def _ishikawa_two_track(
             {
                 "key": "investment",
                 "tracks": [
-                    track("new", ["outside_prefecture"], f.number("rates", "new_pct"),
-                          f.number("caps", "new_jpy")),
-                    track("expansion", ["inside_prefecture", "inside_city"],
-                          f.number("rates", "expansion_pct"), f.number("caps", "expansion_jpy")),
+                    track(
+                        "new",
+                        ["outside_prefecture"],
+                        f.number("rates", "new_pct"),
+                        f.number("caps", "new_jpy"),
+                    ),
+                    track(
+                        "expansion",
+                        ["inside_prefecture", "inside_city"],
+                        f.number("rates", "expansion_pct"),
+                        f.number("caps", "expansion_jpy"),
+                    ),
                 ],
             }
         ],
@@ -1272,7 +1325,9 @@ def _ishikawa_hq_tax(f: _Facts) -> dict[str, Any]:
         conditions=[
             {"type": "hq_functions"},
             _min_investment(
-                ["building", "equipment"], 38_000_000, lower_min_jpy=19_000_000,
+                ["building", "equipment"],
+                38_000_000,
+                lower_min_jpy=19_000_000,
                 lower_note="SMEs",
             ),
             _unknown("facility-development plan must be approved", "施設整備計画の認定が必要"),
@@ -1291,7 +1346,10 @@ def _ishikawa_regional_core_tax(f: _Facts) -> dict[str, Any]:
         "tax",
         conditions=[
             _min_investment(
-                ["land", "building"], 100_000_000, strict=True, lower_min_jpy=50_000_000,
+                ["land", "building"],
+                100_000_000,
+                strict=True,
+                lower_min_jpy=50_000_000,
                 lower_note="some industries",
             ),
             _unknown(
@@ -1312,8 +1370,13 @@ def _ishikawa_hq_plan(f: _Facts) -> dict[str, Any]:
         "other",
         conditions=[
             {"type": "hq_functions"},
-            _min_count("new_hires", 5, lower_min=1, lower_note="SMEs",
-                       note="increase of regular employees at the HQ function"),
+            _min_count(
+                "new_hires",
+                5,
+                lower_min=1,
+                lower_note="SMEs",
+                note="increase of regular employees at the HQ function",
+            ),
             _unknown(
                 "whether Kanazawa lies in the plan's target area is unknown",
                 "金沢市が計画の対象地域に含まれるかは不明",
@@ -1321,7 +1384,10 @@ def _ishikawa_hq_plan(f: _Facts) -> dict[str, Any]:
         ],
         cap_jpy=None,
         caveats=[],
-        benefit={"en": f.get("benefit"), "ja": "認定により国の税制特例・政府系金融機関の低利融資の対象となり得る"},
+        benefit={
+            "en": f.get("benefit"),
+            "ja": "認定により国の税制特例・政府系金融機関の低利融資の対象となり得る",
+        },
         parts=[],
     )
 
@@ -1332,16 +1398,13 @@ def _ishikawa_hq_plan(f: _Facts) -> dict[str, Any]:
 def _chiho_kyoten(f: _Facts) -> dict[str, Any]:
     """国 地方拠点強化税制 (office tax cut and employment credit)."""
     _check_fact_mentions(f, "eligibility", ["20,000,000", "10,000,000"])
-    latest = next(
-        (b for b in f.get("benefits_by_date") if str(b.get("as_of")) == "2020-04-01"), {}
-    )
+    latest = next((b for b in f.get("benefits_by_date") if str(b.get("as_of")) == "2020-04-01"), {})
     rates = {k: v for k, v in latest.items() if k not in ("as_of", "source")}
     return f.base(
         "tax",
         conditions=[
             {"type": "hq_functions"},
-            _min_investment(["building"], 20_000_000, lower_min_jpy=10_000_000,
-                            lower_note="SMEs"),
+            _min_investment(["building"], 20_000_000, lower_min_jpy=10_000_000, lower_note="SMEs"),
             _unknown(
                 "needs the prefecture's approval of the firm's plan (石川県 地域再生計画)",
                 "県による整備計画の認定が必要",
@@ -1420,5 +1483,3 @@ _BUILDERS = {
     "national_chiiki_mirai_toshi_zeisei": _chiiki_mirai,
 }
 """One builder per facts programme id; the order is the order of the report."""
-
-_ = (ORIGINS,)

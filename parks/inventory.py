@@ -24,20 +24,29 @@ def layer_summary(data_dir: Path) -> list[dict[str, Any]]:
         raise DataNotFoundError(msg)
     rows = []
     for name in list_layers(path):
-        frame: pd.DataFrame = read_table(path, name) if name in TABLE_LAYERS else read_vector(path, name)
+        frame: pd.DataFrame = (
+            read_table(path, name) if name in TABLE_LAYERS else read_vector(path, name)
+        )
         is_geo = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any()
         source_col = next((c for c in SOURCE_COLUMNS if c in frame.columns), None)
-        with_source = 0 if source_col is None else int(
-            frame[source_col].fillna("").astype(str).str.strip().ne("").sum()
+        with_source = (
+            0
+            if source_col is None
+            else int(frame[source_col].fillna("").astype(str).str.strip().ne("").sum())
         )
-        flagged = sum(int(frame[c].fillna(False).astype(bool).sum()) for c in FLAG_COLUMNS
-                      if c in frame.columns)
-        rows.append({
-            "layer": name,
-            "features": len(frame),
-            "crs": frame.crs.to_string() if is_geo and frame.crs is not None else None,
-            "bounds": tuple(frame.total_bounds) if is_geo else None,
-            "with_source": with_source,
-            "flagged": flagged,
-        })
+        flagged = sum(
+            int(frame[c].fillna(False).astype(bool).sum())
+            for c in FLAG_COLUMNS
+            if c in frame.columns
+        )
+        rows.append(
+            {
+                "layer": name,
+                "features": len(frame),
+                "crs": frame.crs.to_string() if is_geo and frame.crs is not None else None,
+                "bounds": tuple(frame.total_bounds) if is_geo else None,
+                "with_source": with_source,
+                "flagged": flagged,
+            }
+        )
     return rows

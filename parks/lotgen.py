@@ -63,9 +63,14 @@ def planned_lots(park_id: str, plan: dict[str, Any]) -> list[PlannedLot]:
             for i in range(1, count + 1):
                 lots.append(
                     PlannedLot(
-                        lot_no=f"{ph.get('lot_prefix', '')}{i}", area_m2=each,
-                        published_area_m2=None, opened=ph.get("opened"), occupant=None,
-                        source=str(ph.get("note", plan["saleable_area_source"])), note=None, **base,
+                        lot_no=f"{ph.get('lot_prefix', '')}{i}",
+                        area_m2=each,
+                        published_area_m2=None,
+                        opened=ph.get("opened"),
+                        occupant=None,
+                        source=str(ph.get("note", plan["saleable_area_source"])),
+                        note=None,
+                        **base,
                     )
                 )
             continue
@@ -84,7 +89,9 @@ def planned_lots(park_id: str, plan: dict[str, Any]) -> list[PlannedLot]:
                     published_area_m2=published,
                     opened=lot.get("opened", ph.get("opened")),
                     occupant=lot.get("occupant"),
-                    source=str(lot.get("source", ph.get("opened_source", plan["saleable_area_source"]))),
+                    source=str(
+                        lot.get("source", ph.get("opened_source", plan["saleable_area_source"]))
+                    ),
                     note=lot.get("note"),
                     **base,
                 )
@@ -114,8 +121,16 @@ def lot_events(park_id: str, plan: dict[str, Any], lots: list[PlannedLot]) -> li
         if lot.planned_from:
             events.append(_event(lot_id, lot.planned_from, "planned", lot.source, False, None))
         if lot.opened:
-            events.append(_event(lot_id, lot.opened, "available", lot.source, True,
-                                 "opening date as published (day assumed)"))
+            events.append(
+                _event(
+                    lot_id,
+                    lot.opened,
+                    "available",
+                    lot.source,
+                    True,
+                    "opening date as published (day assumed)",
+                )
+            )
     named_anywhere = {
         str(no)
         for m in plan.get("milestones", [])
@@ -128,7 +143,9 @@ def lot_events(park_id: str, plan: dict[str, Any], lots: list[PlannedLot]) -> li
         note = m.get("note")
         for key, status in (("negotiating", "negotiating"), ("reserved", "reserved")):
             for no in m.get(key, []):
-                events.append(_event(f"{park_id}/{no}", m["date"], status, m["source"], False, note))
+                events.append(
+                    _event(f"{park_id}/{no}", m["date"], status, m["source"], False, note)
+                )
         if "sold" not in m:
             continue
         in_scope_sold = [lot for lot in scope if lot.lot_no in sold]
@@ -144,13 +161,22 @@ def lot_events(park_id: str, plan: dict[str, Any], lots: list[PlannedLot]) -> li
             identified = lot.lot_no in named
             events.append(
                 _event(
-                    f"{park_id}/{lot.lot_no}", m["date"], "sold", m["source"], not identified,
+                    f"{park_id}/{lot.lot_no}",
+                    m["date"],
+                    "sold",
+                    m["source"],
+                    not identified,
                     "; ".join(
-                        x for x in (
+                        x
+                        for x in (
                             note,
-                            None if identified else "which lot sold is assumed; sold on or before this date",
-                        ) if x
-                    ) or None,
+                            None
+                            if identified
+                            else "which lot sold is assumed; sold on or before this date",
+                        )
+                        if x
+                    )
+                    or None,
                 )
             )
             sold.add(lot.lot_no)
@@ -161,8 +187,12 @@ def _event(
     lot_id: str, date: object, status: str, source: str, inferred: bool, note: str | None
 ) -> dict[str, Any]:
     return {
-        "lot_id": lot_id, "date": str(date), "status": status, "source": str(source),
-        "is_inferred": bool(inferred), "note": note,
+        "lot_id": lot_id,
+        "date": str(date),
+        "status": status,
+        "source": str(source),
+        "is_inferred": bool(inferred),
+        "note": note,
     }
 
 
@@ -181,7 +211,10 @@ def lots_frame(
         status = str(mine["status"].iloc[-1]) if not mine.empty else None
         rows.append(
             {
-                "lot_id": lot_id, "park_id": park_id, "lot_no": lot.lot_no, "phase": lot.phase,
+                "lot_id": lot_id,
+                "park_id": park_id,
+                "lot_no": lot.lot_no,
+                "phase": lot.phase,
                 "area_m2": round(float(geom.area), 2),
                 "published_area_m2": lot.published_area_m2,
                 "status": status,

@@ -1,0 +1,99 @@
+"""JSON API under /api: parks, lots and destinations as GeoJSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from geo.crs import WEB_CRS
+from webapp import get_layers, lots_on
+from webapp.requests import parse_lot_query, parse_lots_query, validate_no_params
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _decode(value: Any) -> Any:
+    """Decode a JSON-text column value (lists and objects); leave other values as they are."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Return a layer as a GeoJSON FeatureCollection in EPSG:4326.
+
+    Missing values become null and columns that hold JSON text (source lists, industry
+    lists) are decoded, so clients get real arrays.
+    """
+    web = frame.to_crs(WEB_CRS) if frame.crs is not None else frame
+    data = json.loads(web.to_json(na="null", drop_id=True))
+    for feature in data["features"]:
+        feature["properties"] = {k: _decode(v) for k, v in feature["properties"].items()}
+    return data
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return table rows as JSON-ready dicts (NaN as null)."""
+    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    return [{k: _decode(v) for k, v in row.items()} for row in rows]
+
+
+@bp.get("/parks")
+def parks() -> ResponseReturnValue:
+    """Return the five parks (derived outlines and published facts)."""
+    validate_no_params(request.args)
+    return jsonify(feature_collection(get_layers().parks))
+
+
+@bp.get("/lots")
+def lots() -> ResponseReturnValue:
+    """Return lots, filtered by ``status`` (repeatable), ``park`` and ``as_of`` (YYYY-MM-DD)."""
+    layers = get_layers()
+    query = parse_lots_query(
+        request.args, request.args.getlist("status"), park_ids=set(layers.parks["park_id"])
+    )
+    frame = lots_on(layers, query.as_of)
+    if query.statuses:
+        frame = frame[frame["status"].isin(query.statuses)]
+    if query.park_id is not None:
+        frame = frame[frame["park_id"] == query.park_id]
+    body = feature_collection(frame)
+    body["as_of"] = query.as_of.isoformat() if query.as_of else None
+    return jsonify(body)
+
+
+@bp.get("/lots/<path:lot_id>")
+def lot(lot_id: str) -> ResponseReturnValue:
+    """Return one lot as a GeoJSON Feature with its status history in ``events``."""
+    layers = get_layers()
+    as_of = parse_lot_query(request.args)
+    layers.lot(lot_id)  # raises LotNotFoundError -> 404
+    frame = lots_on(layers, as_of)
+    feature = feature_collection(frame[frame["lot_id"] == lot_id])["features"][0]
+    events = layers.lot_events[layers.lot_events["lot_id"] == lot_id].sort_values("date")
+    feature["events"] = _records(events)
+    feature["as_of"] = as_of.isoformat() if as_of else None
+    return jsonify(feature)
+
+
+@bp.get("/destinations")
+def destinations() -> ResponseReturnValue:
+    """Return the access destinations (interchanges, port, airport, station)."""
+    validate_no_params(request.args)
+    return jsonify(feature_collection(get_layers().destinations))
+
+
+# --- Added by later issues ---------------------------------------------------------------
+# POST /api/match           firm profile -> ranked lots (parse the body in webapp/requests.py,
+#                           call parks.matching, answer JSON; InvalidFirmProfileError -> 400)
+# GET|POST /api/grants/...  grant estimates (parks.grants)
+# Register them on ``bp`` here or in a sibling blueprint module under url_prefix="/api":
+# errors.py already answers JSON for every path under /api.

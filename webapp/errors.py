@@ -1,0 +1,81 @@
+"""Error handlers: domain errors to HTTP statuses in one table; JSON under /api, HTML elsewhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from parks.errors import (
+    InvalidFirmProfileError,
+    InvalidInputError,
+    LotNotFoundError,
+    ParkNotFoundError,
+    SitingError,
+)
+from webapp.text import LANGS, text
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.typing import ResponseReturnValue
+
+ERROR_STATUSES: tuple[tuple[type[SitingError], int], ...] = (
+    (InvalidFirmProfileError, 400),
+    (InvalidInputError, 400),
+    (LotNotFoundError, 404),
+    (ParkNotFoundError, 404),
+)
+"""Domain error class to HTTP status; the first matching row wins, so subclasses come first."""
+
+
+def status_for(exc: SitingError) -> int:
+    """Return the HTTP status of a domain error (500 if the table has no row for it)."""
+    for cls, status in ERROR_STATUSES:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def _wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str, problems: list[str]) -> ResponseReturnValue:
+    """Answer JSON ``{"error", "problems"}`` under /api and an HTML page elsewhere."""
+    if _wants_json():
+        return jsonify({"error": message, "problems": problems}), status
+    lang = request.args.get("lang")
+    if lang not in LANGS:
+        lang = current_app.config["DEFAULT_LANG"]
+    page = render_template(
+        "error.html", status=status, message=message, problems=problems, lang=lang, t=text(lang)
+    )
+    return page, status
+
+
+def handle_domain_error(exc: SitingError) -> ResponseReturnValue:
+    """Answer a domain error with the status from ``ERROR_STATUSES``."""
+    status = status_for(exc)
+    if status >= 500:
+        current_app.logger.exception("unhandled domain error", exc_info=exc)
+        return _respond(status, "internal error", [])
+    problems = list(getattr(exc, "problems", [str(exc)]))
+    return _respond(status, str(exc), problems)
+
+
+def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
+    """Answer 404, 405, ``abort(...)`` etc. in the same shape as domain errors."""
+    status = exc.code or 500
+    message = exc.description or exc.name
+    body, status = _respond(status, message, [message])  # type: ignore[misc]
+    headers = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return body, status, headers
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers on ``app``."""
+    app.register_error_handler(SitingError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,214 @@
+"""Parse and validate query strings into plain values; every problem is reported at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from parks.data import LOT_STATUSES
+from parks.errors import InvalidInputError
+from webapp.text import LANGS, Lang
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """What the map page was asked for."""
+
+    lang: Lang
+    as_of: dt.date | None
+
+
+@dataclass(frozen=True)
+class LotsQuery:
+    """Filters of ``GET /api/lots``; an empty ``statuses`` means every status."""
+
+    statuses: tuple[str, ...]
+    as_of: dt.date | None
+    park_id: str | None
+
+
+def validate_lang(value: str | None, *, default: Lang) -> Lang:
+    """Return a page language; None or '' gives ``default``.
+
+    Raises
+    ------
+    InvalidInputError
+        If the value is not one of ``LANGS``.
+    """
+    if value is None or value == "":
+        return default
+    if value not in LANGS:
+        msg = f"lang must be one of {', '.join(LANGS)}; got {value!r}"
+        raise InvalidInputError(msg)
+    return value  # type: ignore[return-value]  # narrowed by the membership test
+
+
+def validate_date(value: str | None, *, name: str = "as_of") -> dt.date | None:
+    """Return an ISO date (YYYY-MM-DD), or None when absent.
+
+    Raises
+    ------
+    InvalidInputError
+        If the value is not a real calendar date in that form.
+    """
+    if value is None or value == "":
+        return None
+    if not _ISO_DATE.match(value):
+        msg = f"{name} must be a date written YYYY-MM-DD; got {value!r}"
+        raise InvalidInputError(msg)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"{name} {value!r} is not a calendar date"
+        raise InvalidInputError(msg) from None
+
+
+def validate_statuses(values: Iterable[str]) -> tuple[str, ...]:
+    """Return lot statuses from repeated or comma-separated values, in the order given.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every unknown status.
+    """
+    statuses: list[str] = []
+    problems: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            status = part.strip()
+            if not status:
+                continue
+            if status not in LOT_STATUSES:
+                problems.append(
+                    f"status must be one of {', '.join(LOT_STATUSES)}; got {status!r}"
+                )
+            elif status not in statuses:
+                statuses.append(status)
+    if problems:
+        raise InvalidInputError(problems)
+    return tuple(statuses)
+
+
+def validate_park(value: str | None, known: Collection[str]) -> str | None:
+    """Return a park id that exists, or None when absent.
+
+    Raises
+    ------
+    InvalidInputError
+        If no park has that id.
+    """
+    if value is None or value == "":
+        return None
+    if value not in known:
+        msg = f"park must be one of {', '.join(sorted(known))}; got {value!r}"
+        raise InvalidInputError(msg)
+    return value
+
+
+def _reject_unknown(args: Mapping[str, object], allowed: Collection[str]) -> list[str]:
+    """Return one problem per query parameter the endpoint does not take."""
+    return [
+        f"unknown parameter {name!r}; allowed: {', '.join(sorted(allowed))}"
+        for name in args
+        if name not in allowed
+    ]
+
+
+def parse_map_query(args: Mapping[str, str], *, default_lang: Lang) -> MapQuery:
+    """Parse the map page's query string (``lang``, ``as_of``).
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem found.
+    """
+    problems = _reject_unknown(args, ("lang", "as_of"))
+    lang: Lang = default_lang
+    as_of = None
+    try:
+        lang = validate_lang(args.get("lang"), default=default_lang)
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    try:
+        as_of = validate_date(args.get("as_of"))
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InvalidInputError(problems)
+    return MapQuery(lang=lang, as_of=as_of)
+
+
+def parse_lots_query(
+    args: Mapping[str, str], statuses: Iterable[str], *, park_ids: Collection[str]
+) -> LotsQuery:
+    """Parse ``GET /api/lots`` filters (``status`` repeated or comma-separated, ``as_of``, ``park``).
+
+    Parameters
+    ----------
+    args
+        The query string (first value per name).
+    statuses
+        Every ``status`` value given (``request.args.getlist("status")``).
+    park_ids
+        Ids of the parks in the dataset.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem found.
+    """
+    problems = _reject_unknown(args, ("status", "as_of", "park"))
+    parsed_statuses: tuple[str, ...] = ()
+    as_of = None
+    park_id = None
+    try:
+        parsed_statuses = validate_statuses(statuses)
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    try:
+        as_of = validate_date(args.get("as_of"))
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    try:
+        park_id = validate_park(args.get("park"), park_ids)
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InvalidInputError(problems)
+    return LotsQuery(statuses=parsed_statuses, as_of=as_of, park_id=park_id)
+
+
+def parse_lot_query(args: Mapping[str, str]) -> dt.date | None:
+    """Parse ``GET /api/lots/<lot_id>``'s query string (only ``as_of``).
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem found.
+    """
+    problems = _reject_unknown(args, ("as_of",))
+    as_of = None
+    try:
+        as_of = validate_date(args.get("as_of"))
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InvalidInputError(problems)
+    return as_of
+
+
+def validate_no_params(args: Mapping[str, str]) -> None:
+    """Reject any query parameter on an endpoint that takes none.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every parameter given.
+    """
+    problems = [f"unknown parameter {name!r}; this endpoint takes none" for name in args]
+    if problems:
+        raise InvalidInputError(problems)

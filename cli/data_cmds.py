@@ -119,6 +119,18 @@ def import_lots(
     except SitingError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"applied: {len(plan.lots)} lots written to {data_dir}")
+    _refresh_access(data_dir)
+
+
+def _refresh_access(data_dir: Path) -> None:
+    """Recompute drive times and routes for the new lots (they would be stale otherwise)."""
+    from geo.io import write_layers_atomic
+    from parks.access import build_access
+    from parks.data import gpkg_path, load_layers
+
+    _progress("recomputing drive times and routes for the new lots")
+    layers = load_layers(data_dir)
+    write_layers_atomic(gpkg_path(data_dir), build_access(layers))
 
 
 @click.command("serve")

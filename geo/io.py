@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Mapping
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +20,12 @@ from geo.errors import GeoError
 def list_layers(path: Path) -> list[str]:
     """Return the layer names of a vector file."""
     return [str(name) for name, _ in pyogrio.list_layers(path)]
+
+
+def is_table(path: Path, layer: str) -> bool:
+    """Return True when ``layer`` has no geometry column (an attribute table)."""
+    kinds = {str(name): kind for name, kind in pyogrio.list_layers(path)}
+    return kinds.get(layer) is None
 
 
 def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -63,10 +71,18 @@ def write_layers_atomic(
             tmp.unlink()
         for name, frame in layers.items():
             _write_one(tmp, name, frame)
+        _compact(tmp)
+        tmp.chmod(0o644)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _compact(path: Path) -> None:
+    """Reclaim the space of overwritten layers (a GeoPackage is an SQLite file)."""
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("VACUUM")
 
 
 def _write_one(path: Path, layer: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:

@@ -195,7 +195,7 @@ def isochrone_polygons(
     surface = np.full(height * width, np.inf)
     surface[grid.cells] = cell_t
     surface = surface.reshape(height, width)
-    radius = int(round(buffer_m / grid.cell_m))
+    radius = round(buffer_m / grid.cell_m)
     if radius > 0:
         yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
         disc = (xx**2 + yy**2) <= (buffer_m / grid.cell_m) ** 2
@@ -221,7 +221,7 @@ def _polygonize(mask: np.ndarray, transform: Affine, tolerance: float) -> shapel
     polys = [
         shapely.geometry.shape(geom)
         for geom, _ in rasterio.features.shapes(
-            window, mask=window.astype(bool), transform=transform * Affine.translation(c0, r0)
+            window, mask=window.astype(bool), transform=transform @ Affine.translation(c0, r0)
         )
     ]
     merged = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]

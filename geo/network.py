@@ -69,8 +69,11 @@ class NetworkReport:
             f"{self.components} strongly connected components, the largest holds "
             f"{self.largest_component_share:.1%} of nodes ({self.nodes_dropped} dropped); "
             f"{self.access_points} access points"
-            + (f" ({len(self.access_skipped)} too far from the roads, skipped)"
-               if self.access_skipped else "")
+            + (
+                f" ({len(self.access_skipped)} too far from the roads, skipped)"
+                if self.access_skipped
+                else ""
+            )
         )
 
 
@@ -295,7 +298,9 @@ def network_from_lines(
         dup = (local["class"].to_numpy() == limited_class) & ~local["ramp"].to_numpy()
         if dup.any():
             mids = shapely.line_interpolate_point(local.geometry.values[dup], 0.5, normalized=True)
-            near = shapely.dwithin(mids, shapely.union_all(limited.geometry.values), replace_within_m)
+            near = shapely.dwithin(
+                mids, shapely.union_all(limited.geometry.values), replace_within_m
+            )
             drop = np.flatnonzero(dup)[near]
             local = local.drop(local.index[drop])
     else:
@@ -304,15 +309,15 @@ def network_from_lines(
         msg = "the road lines contain no drivable line (every line is empty or was dropped)"
         raise NetworkError(msg)
 
-    noded_mask = (
-        local["brunnel"].isna().to_numpy() & (local["class"].to_numpy() != limited_class)
-    )
+    noded_mask = local["brunnel"].isna().to_numpy() & (local["class"].to_numpy() != limited_class)
     pieces, piece_src = _node_lines(local.geometry.values, noded_mask)
     cls = local["class"].to_numpy().astype(str)[piece_src]
     ramp = local["ramp"].to_numpy()[piece_src]
     oneway = local["oneway"].to_numpy()[piece_src]
     tunnel = (local["brunnel"].to_numpy() == "tunnel")[piece_src]
-    keys = np.array([speed_key(c, ramp=bool(r)) for c, r in zip(cls, ramp, strict=True)], dtype=object)
+    keys = np.array(
+        [speed_key(c, ramp=bool(r)) for c, r in zip(cls, ramp, strict=True)], dtype=object
+    )
 
     lim_pieces = limited.geometry.to_numpy()
     n_local_pieces = len(pieces)
@@ -362,9 +367,7 @@ def network_from_lines(
         n_access = len(acc_nodes)
         is_access[acc_nodes] = True
         connector_m = [float(x) for x in lens]
-        seg = shapely.linestrings(
-            np.stack([node_xy[loc_nodes], node_xy[acc_nodes]], axis=1)
-        )
+        seg = shapely.linestrings(np.stack([node_xy[loc_nodes], node_xy[acc_nodes]], axis=1))
         first = len(all_pieces)
         all_pieces = np.concatenate([all_pieces, seg])
         cidx = np.arange(first, first + len(seg))
@@ -638,7 +641,9 @@ def drive_minutes(
     dests = np.asarray(destinations.node)
     uniq, inv = np.unique(dests, return_inverse=True)
     need_pred = with_metres or with_paths
-    res = csgraph.dijkstra(graph.reverse, directed=True, indices=uniq, return_predecessors=need_pred)
+    res = csgraph.dijkstra(
+        graph.reverse, directed=True, indices=uniq, return_predecessors=need_pred
+    )
     dist, pred = res if need_pred else (res, None)
     con_kmh = graph.connector_kmh
     secs = dist[inv][:, origins.node].T

@@ -67,8 +67,8 @@ UNPAINTED_KEYS = ("motorway", "access_connector")
 MAX_ATTACH_M = 2000.0
 ISOCHRONE_CELL_M = 100.0
 ISOCHRONE_BUFFER_M = 150.0
-ROUTE_SIMPLIFY_M = 8.0
-ISOCHRONE_SIMPLIFY_M = 60.0
+ROUTE_SIMPLIFY_M = 15.0
+ISOCHRONE_SIMPLIFY_M = 80.0
 
 
 class AccessError(SitingError, ValueError):
@@ -178,7 +178,7 @@ class AccessNetwork:
         return self._grids[profile]
 
 
-_CACHE: dict[int, tuple[weakref.ref[Layers], AccessNetwork]] = {}
+_CACHE: dict[tuple[int, int], tuple[weakref.ref[Layers], AccessNetwork]] = {}
 
 
 def access_network(
@@ -186,23 +186,20 @@ def access_network(
     *,
     speed_profiles: Mapping[str, SpeedProfile] | None = None,
 ) -> AccessNetwork:
-    """Build the routable network of ``layers`` (cached per Layers object for default speeds).
+    """Build the routable network of ``layers``, cached per Layers object and speed table.
 
     Raises
     ------
     AccessError
         If the roads hold no drivable line or a destination lies outside the network.
     """
-    default = speed_profiles is None
-    if default:
-        hit = _CACHE.get(id(layers))
-        if hit is not None and hit[0]() is layers:
-            return hit[1]
+    key = (id(layers), id(speed_profiles))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is layers:
+        return hit[1]
     profiles = load_speed_profiles() if speed_profiles is None else dict(speed_profiles)
     built = _build_network(layers, profiles)
-    if default:
-        key = id(layers)
-        _CACHE[key] = (weakref.ref(layers, lambda _ref, k=key: _CACHE.pop(k, None)), built)
+    _CACHE[key] = (weakref.ref(layers, lambda _ref, k=key: _CACHE.pop(k, None)), built)
     return built
 
 
@@ -304,9 +301,7 @@ def build_access(
         if profile == ROUTE_PROFILE and matrix.predecessors is not None:
             routes.append(_routes(acc, graph, lots, lot_att, table, matrix.predecessors, profile))
     isochrones = [_destination_isochrones(acc, p, isochrone_minutes) for p in profiles]
-    route_frame = (
-        pd.concat(routes, ignore_index=True) if routes else _empty_routes()
-    )
+    route_frame = pd.concat(routes, ignore_index=True) if routes else _empty_routes()
     return {
         "lot_access": pd.concat(tables, ignore_index=True),
         "routes": gpd.GeoDataFrame(route_frame, geometry="geometry", crs=WEB_CRS),

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import WEB_CRS
-from geo.io import list_layers, read_table, read_vector
+from geo.io import is_table, list_layers, read_table, read_vector
 from parks.errors import DataNotFoundError, LotNotFoundError, ParkNotFoundError
 
 GPKG_NAME = "kanazawa.gpkg"
@@ -174,9 +174,7 @@ def load_layers(data_dir: Path) -> Layers:
     extra: dict[str, pd.DataFrame] = {}
     for name in OPTIONAL_LAYERS:
         if name in present:
-            extra[name] = read_vector(path, name)
-            if not isinstance(extra[name], gpd.GeoDataFrame) or extra[name].geometry.isna().all():
-                extra[name] = read_table(path, name)
+            extra[name] = read_table(path, name) if is_table(path, name) else read_vector(path, name)
     return Layers(data_dir=Path(data_dir), extra=extra, **frames)
 
 

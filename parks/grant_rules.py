@@ -160,6 +160,7 @@ class Validity:
     end: date | None
     text: str
     end_inferred: bool = False
+    standing: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ def _rule_from_dict(p: Mapping[str, Any]) -> GrantRule:
             end=_date_or_none(validity.get("end")),
             text=str(validity.get("text", "")),
             end_inferred=bool(validity.get("end_inferred", False)),
+            standing=bool(validity.get("standing", False)),
         ),
         sources=tuple(
             Source(url=s["url"], source_date=str(s.get("source_date", "unknown")))
@@ -527,6 +529,7 @@ def _validity(value: object, status: object = None) -> dict[str, Any]:
         "start": match.group(1) if match else None,
         "end": match.group(2) if match else None,
         "end_inferred": False,
+        "standing": text.lower().startswith("standing"),
         "text": text,
     }
 
@@ -599,7 +602,6 @@ def _kigyo_ricchi(f: _Facts) -> dict[str, Any]:
     fa_pct = office.get("rates", {}).get("fixed_assets_pct")
     general_formula = _terms((["land"], land_pct), (["building", "equipment"], bldg_pct))
     loan = office.get("thresholds_from_loan_programme", {})
-    zone_note = general.get("area_condition", "")
     return f.base(
         "cash",
         conditions=[_project(f.get("applies_to_new_or_expansion"))],
@@ -646,9 +648,7 @@ def _kigyo_ricchi(f: _Facts) -> dict[str, Any]:
                                 "kinds": ["factory_site_zone"],
                                 "outside": "unknown",
                                 "inferred": bool(general.get("area_condition_inferred")),
-                                "note": zone_note.split("Whether")[-1].strip()
-                                if "Whether" in zone_note
-                                else zone_note,
+                                "note": "whether the logistics track needs a 工場適地 was not visible in the source",
                             },
                         ],
                         "formulas": [general_formula],

@@ -79,6 +79,7 @@ ORIGIN_LABELS = {
     "inside_city": ("already in Kanazawa", "市内"),
 }
 PROJECT_LABELS = {"new_site": ("new site", "新設"), "expansion": ("expansion", "増設")}
+PART_LABELS_JA = {"investment": "投資額に対する助成"}
 IF_COMBINABLE_LABEL = {
     "en": "City + prefecture IF they can be combined: no source says whether they can",
     "ja": "市と県の助成を併給できる場合の合計(併給の可否はどの資料にも記載がありません)",
@@ -513,7 +514,18 @@ class _Inputs:
 
 
 def _inputs(profile: FirmProfile, site: Site) -> _Inputs:
-    costs = {k: profile.investment.item(k) for k in COST_LABELS}
+    """Read the cost items the rules use.
+
+    With no ``investment_jpy`` at all every cost is unknown. Within a given
+    ``investment_jpy``, an omitted land cost is taken from the lot's price × area where known
+    (as the schema says) and is otherwise unknown; any other omitted item is not part of the
+    project (0), as in the hand-worked scenarios (``shared/scenarios``).
+    """
+    given = {k: profile.investment.item(k) for k in COST_LABELS}
+    any_given = any(v is not None for v in given.values())
+    costs = {
+        k: (v if v is not None or k == "land" or not any_given else 0) for k, v in given.items()
+    }
     land_from_site = costs["land"] is None and site.land_cost_jpy is not None
     if land_from_site:
         costs["land"] = site.land_cost_jpy
@@ -847,6 +859,7 @@ def _track(track: Track, x: _Inputs) -> TrackResult:
     eligible = _eligible(r.status for r in reasons)
     invest: int | None = 0
     land: int | None = 0
+    lower = 0  # what is known for sure when the exact amount is not
     en_parts: list[str] = []
     ja_parts: list[str] = []
     if track.rate_unknown:
@@ -857,6 +870,7 @@ def _track(track: Track, x: _Inputs) -> TrackResult:
         results = [_formula(f, x) for f in track.formulas]
         if len(results) == 1:
             invest, land, fen, fja = results[0]
+            lower = invest or 0
             en_parts.append(fen)
             ja_parts.append(fja)
         else:
@@ -864,6 +878,7 @@ def _track(track: Track, x: _Inputs) -> TrackResult:
             ja_parts.append("[" + "] と [".join(r[3] for r in results) + "] の大きい方")
             if any(r[0] is None for r in results):
                 invest, land = None, None
+                lower = max((r[0] for r in results if r[0] is not None), default=0)
             else:
                 best = max(results, key=lambda r: r[0] or 0)
                 invest, land = best[0], best[1]
@@ -872,6 +887,7 @@ def _track(track: Track, x: _Inputs) -> TrackResult:
         per = track.per_hire.amount_jpy
         label_en, label_ja = COUNT_LABELS[track.per_hire.count]
         if count is None or per is None:
+            lower = invest if invest is not None else lower
             invest = None
             en_parts.append(
                 f"{count if count is not None else 'unknown'} {label_en} × "
@@ -884,6 +900,7 @@ def _track(track: Track, x: _Inputs) -> TrackResult:
         else:
             hire = count * per
             invest = None if invest is None else invest + hire
+            lower += hire
             en_parts.append(f"{count} {label_en} × {yen(per)} = {yen(hire)}")
             ja_parts.append(f"{label_ja} {count}人 × {yen(per, 'ja')} = {yen(hire, 'ja')}")
     uncapped = invest
@@ -901,10 +918,15 @@ def _track(track: Track, x: _Inputs) -> TrackResult:
         land = land * amount // uncapped
     elif amount is None:
         land = None
+        if track.cap_jpy is not None and not track.rate_unknown and lower >= track.cap_jpy:
+            # the known part alone reaches the cap, so the unknown rest cannot change it
+            amount = track.cap_jpy
+            cap_en = f" → the known part {yen(lower)} alone reaches the cap {yen(amount)}"
+            cap_ja = f" → 判明分 {yen(lower, 'ja')} だけで上限 {yen(amount, 'ja')} に達する"
     total_en = f" = {yen(uncapped)}" if len(en_parts) > 1 and uncapped is not None else ""
     total_ja = f" = {yen(uncapped, 'ja')}" if len(ja_parts) > 1 and uncapped is not None else ""
     up_en = " (up to)" if track.up_to else ""
-    up_ja = "以内" if track.up_to else ""
+    up_ja = "(率は上限・以内)" if track.up_to else ""
     return TrackResult(
         key=track.key,
         name_en=track.name_en,
@@ -935,7 +957,7 @@ def _part(part: Part, x: _Inputs, done: Mapping[str, PartResult]) -> PartResult:
                 "requires_part",
                 status,
                 f"{part.key} needs the {needed.key} grant to apply ({word_en[needed.eligible]})",
-                f"{needed.key} の助成を受けることが要件",
+                f"{PART_LABELS_JA.get(needed.key, needed.key)}の対象となることが要件",
             ),
         )
         best = _and(own, needed.eligible)
@@ -995,6 +1017,10 @@ def _validity(rule: GrantRule, as_of: date) -> tuple[str, Reason | None]:
             {"start": v.start.isoformat()},
         )
     if v.start is None and v.end is None:
+        if v.standing:
+            return "open", Reason(
+                "validity", "met", f"standing programme ({v.text})", f"恒常的な制度({v.text})"
+            )
         return "validity_unknown", None
     return "open", Reason(
         "validity",
@@ -1022,7 +1048,9 @@ def _programme(rule: GrantRule, x: _Inputs, as_of: date) -> GrantResult:
     elif eligible is True:
         included = [p for p in parts if p.eligible is True]
     else:
-        included = [p for p in parts if p.eligible is not False] or [parts[0]]
+        # eligibility unknown: the would-be amount of the main part plus known bonuses
+        bonuses = [p for p in parts[1:] if p.eligible is not False and p.amount_jpy is not None]
+        included = [parts[0], *bonuses]
     amount: int | None
     if rule.kind != "cash":
         amount = None
@@ -1051,7 +1079,10 @@ def _programme(rule: GrantRule, x: _Inputs, as_of: date) -> GrantResult:
     if rule.kind == "cash" and rule.cap_jpy is not None and formula_en:
         formula_en += f"; programme cap {yen(rule.cap_jpy)}"
         formula_ja += f"; 制度全体の上限 {yen(rule.cap_jpy, 'ja')}"
-    if status == "expired" and formula_en:
+    if not formula_en and rule.kind == "cash":
+        formula_en = "expired" if status == "expired" else "not eligible (see reasons)"
+        formula_ja = "期間終了" if status == "expired" else "対象外(理由を参照)"
+    elif status == "expired" and formula_en:
         formula_en = "(expired, shown for reference) " + formula_en
         formula_ja = "(期間終了・参考) " + formula_ja
     if rule.kind != "cash" and rule.benefit is not None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 
-from geo.io import list_layers, read_table, read_vector
-from parks.data import TABLE_LAYERS, gpkg_path
+from geo.io import is_table, list_layers, read_table, read_vector
+from parks.data import gpkg_path
 from parks.errors import DataNotFoundError
 
 FLAG_COLUMNS = ("is_illustrative", "is_approximate", "is_inferred")
@@ -24,10 +23,8 @@ def layer_summary(data_dir: Path) -> list[dict[str, Any]]:
         raise DataNotFoundError(msg)
     rows = []
     for name in list_layers(path):
-        frame: pd.DataFrame = (
-            read_table(path, name) if name in TABLE_LAYERS else read_vector(path, name)
-        )
-        is_geo = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any()
+        is_geo = not is_table(path, name)
+        frame: pd.DataFrame = read_vector(path, name) if is_geo else read_table(path, name)
         source_col = next((c for c in SOURCE_COLUMNS if c in frame.columns), None)
         with_source = (
             0

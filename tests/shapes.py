@@ -207,7 +207,7 @@ def routes() -> gpd.GeoDataFrame:
         lot_id=[LOT_IDS[0]],
         destination_id=["ic-kanazawa-morimoto"],
         kind=["interchange"],
-        profile=["truck"],
+        profile=["normal"],
         minutes=[ROUTE_MINUTES],
         metres=[2_100.0],
     )
@@ -220,7 +220,7 @@ def isochrones() -> gpd.GeoDataFrame:
         [centre.buffer(3_000), centre.buffer(6_000)],
         destination_id=["ic-kanazawa-morimoto"] * 2,
         minutes=[10.0, 20.0],
-        profile=["car"] * 2,
+        profile=["normal"] * 2,
     )
 
 

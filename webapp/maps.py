@@ -66,8 +66,21 @@ ROAD_SIMPLIFY_DEG = 0.00005
 COORDINATE_DECIMALS = 5
 """Decimals kept in embedded coordinates (1e-5 deg is about 1 m)."""
 
-ISOCHRONE_COLOURS = ("#238b45", "#74c476", "#bae4b3", "#edf8e9")
+ISOCHRONE_COLOURS = ("#006d2c", "#31a354", "#74c476", "#bae4b3", "#edf8e9")
 """Fill colours of drive-time bands, shortest first."""
+
+ISOCHRONE_SIMPLIFY_DEG = 0.0005
+"""Tolerance for drive-time bands (about 50 m; the bands come from a 100 m grid)."""
+
+ISOCHRONE_DECIMALS = 4
+"""Decimals kept in drive-time band coordinates (about 10 m, below the 100 m grid)."""
+
+MAP_MAX_ISOCHRONE_MINUTES = 20.0
+"""Longest drive-time band drawn: the 30-minute bands cover most of the region and alone
+would double the page size."""
+
+MAP_PROFILE = "normal"
+"""Speed profile whose drive-time bands the map draws (the API can serve the others)."""
 
 VENDOR_JS: tuple[tuple[str, str], ...] = (
     ("leaflet", "leaflet/leaflet.js"),
@@ -126,7 +139,7 @@ def _display(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     # ``{{`` would be read as a template expression by folium's Jinja pass (geopandas explore)
-    return html.escape(str(value)).replace("{{", "{ {").replace("}}", "} }")
+    return html.escape(str(value), quote=False).replace("{{", "{ {").replace("}}", "} }")
 
 
 def _format_m2(value: object) -> str:
@@ -166,6 +179,7 @@ def prepare_features(
     properties: Mapping[str, Iterable[object]],
     *,
     simplify_deg: float = 0.0,
+    decimals: int = COORDINATE_DECIMALS,
 ) -> gpd.GeoDataFrame:
     """Return a small web-ready frame: given properties, valid geometries, EPSG:4326, rounded.
 
@@ -181,6 +195,8 @@ def prepare_features(
         Output column name to values aligned with ``frame`` rows.
     simplify_deg
         Simplification tolerance in degrees (0 keeps every vertex).
+    decimals
+        Decimals kept in coordinates.
 
     Returns
     -------
@@ -195,7 +211,7 @@ def prepare_features(
     geoms = out.geometry.values
     if simplify_deg > 0:
         geoms = shapely.simplify(geoms, simplify_deg, preserve_topology=True)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     return gpd.GeoDataFrame(out.drop(columns="geometry"), geometry=geoms, crs=WEB_CRS)
 
 
@@ -559,15 +575,46 @@ def boundary_layer(boundary: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureG
     return group
 
 
-def routes_layer(
-    routes: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, *, lang: Lang
-) -> folium.FeatureGroup:
-    """Return drive routes from lots to destinations, with minutes in the tooltip.
+def routes_per_park(routes: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return one route per (park, destination): the park's median lot, with the minutes range.
+
+    Lots of one park share nearly the same road path, so drawing every lot's route repeats
+    the same line hundreds of times (megabytes of page). The route kept is the one whose
+    minutes are closest to the park's median; ``min_minutes`` and ``max_minutes`` give the
+    range over the park's lots so the tooltip stays honest.
 
     Parameters
     ----------
     routes
-        The optional ``routes`` layer (lot_id, destination_id, kind, profile, minutes, metres).
+        The ``routes`` layer; ``park_id`` is taken from the lot id ``<park_id>/<lot_no>``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The kept rows plus ``park_id``, ``min_minutes``, ``max_minutes`` and ``lot_count``.
+    """
+    frame = routes.dropna(subset=["minutes"]).copy()
+    frame["park_id"] = frame["lot_id"].astype(str).str.split("/").str[0]
+    keys = ["park_id", "destination_id"]
+    grouped = frame.groupby(keys)["minutes"]
+    frame["min_minutes"] = grouped.transform("min")
+    frame["max_minutes"] = grouped.transform("max")
+    frame["lot_count"] = grouped.transform("size")
+    frame["_off_median"] = (frame["minutes"] - grouped.transform("median")).abs()
+    kept = frame.sort_values([*keys, "_off_median", "lot_id"]).groupby(keys).head(1)
+    return gpd.GeoDataFrame(kept.drop(columns="_off_median"), geometry="geometry", crs=routes.crs)
+
+
+def routes_layer(
+    routes: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, *, lang: Lang
+) -> folium.FeatureGroup:
+    """Return drive routes from each park to its nearest destinations, minutes in the tooltip.
+
+    Parameters
+    ----------
+    routes
+        The optional ``routes`` layer (lot_id, destination_id, kind, profile, minutes, metres);
+        see :func:`routes_per_park` for which routes are drawn.
     destinations
         The ``destinations`` layer, for destination names.
     lang
@@ -581,13 +628,21 @@ def routes_layer(
     t = text(lang)
     group = folium.FeatureGroup(name=t["layer_routes"], show=False)
     names = dict(zip(destinations["id"], _name_column(destinations, lang), strict=True))
+    kept = routes_per_park(routes)
+    minutes = [
+        f"{m:.1f}" if n == 1 else f"{m:.1f} ({t['minutes_range']} {lo:.1f}–{hi:.1f})"
+        for m, lo, hi, n in zip(
+            kept["minutes"], kept["min_minutes"], kept["max_minutes"], kept["lot_count"],
+            strict=True,
+        )
+    ]
     features = prepare_features(
-        routes,
+        kept,
         {
-            "lot_id": routes["lot_id"],
-            "destination": [names.get(d, d) for d in routes["destination_id"]],
-            "minutes": [f"{float(m):.1f}" if pd.notna(m) else "" for m in routes["minutes"]],
-            "profile": routes["profile"],
+            "lot_id": kept["lot_id"],
+            "destination": [names.get(d, d) for d in kept["destination_id"]],
+            "minutes": minutes,
+            "profile": kept["profile"],
         },
         simplify_deg=ROAD_SIMPLIFY_DEG,
     )
@@ -595,7 +650,7 @@ def routes_layer(
         return group
 
     def style(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {"color": "#e7298a", "weight": 2.5, "opacity": 0.8}
+        return {"color": "#e7298a", "weight": 3, "opacity": 0.85}
 
     fields = {
         "lot_id": t["field_lot_id"],
@@ -608,7 +663,13 @@ def routes_layer(
 
 
 def isochrones_layer(
-    isochrones: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, *, lang: Lang
+    isochrones: gpd.GeoDataFrame,
+    destinations: gpd.GeoDataFrame,
+    *,
+    lang: Lang,
+    profile: str | None = MAP_PROFILE,
+    max_minutes: float | None = MAP_MAX_ISOCHRONE_MINUTES,
+    simplify_deg: float = ISOCHRONE_SIMPLIFY_DEG,
 ) -> folium.FeatureGroup:
     """Return drive-time bands around destinations, longest drawn first.
 
@@ -620,6 +681,12 @@ def isochrones_layer(
         The ``destinations`` layer, for destination names.
     lang
         Page language.
+    profile
+        Speed profile to draw (the page stays small with one); None draws every profile.
+    max_minutes
+        Longest band drawn; None draws every band.
+    simplify_deg
+        Simplification tolerance in degrees.
 
     Returns
     -------
@@ -628,6 +695,10 @@ def isochrones_layer(
     """
     t = text(lang)
     group = folium.FeatureGroup(name=t["layer_isochrones"], show=False)
+    if profile is not None and (isochrones["profile"] == profile).any():
+        isochrones = isochrones[isochrones["profile"] == profile]
+    if max_minutes is not None:
+        isochrones = isochrones[isochrones["minutes"] <= max_minutes]
     ordered = isochrones.sort_values("minutes", ascending=False)
     names = dict(zip(destinations["id"], _name_column(destinations, lang), strict=True))
     band_of = {m: i for i, m in enumerate(sorted(pd.unique(ordered["minutes"].dropna())))}
@@ -639,7 +710,8 @@ def isochrones_layer(
             "band": [band_of.get(m, len(ISOCHRONE_COLOURS) - 1) for m in ordered["minutes"]],
             "profile": ordered["profile"],
         },
-        simplify_deg=ROAD_SIMPLIFY_DEG,
+        simplify_deg=simplify_deg,
+        decimals=ISOCHRONE_DECIMALS,
     )
     if features.empty:
         return group
@@ -647,7 +719,7 @@ def isochrones_layer(
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         band = min(int(feature["properties"]["band"]), len(ISOCHRONE_COLOURS) - 1)
         colour = ISOCHRONE_COLOURS[band]
-        return {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.35}
+        return {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.25}
 
     fields = {
         "destination": t["field_destination"],
@@ -770,8 +842,8 @@ def render_map(fmap: folium.Map) -> MapParts:
     Returns
     -------
     MapParts
-        ``header`` goes in ``<head>``, ``html`` where the map should be, ``script`` at the
-        end of ``<body>`` (it already has its ``<script>`` tags).
+        ``header`` goes in ``<head>``, ``html`` where the map should be, ``script`` inside
+        a ``<script>`` element at the end of ``<body>``.
     """
     root = fmap.get_root()
     root.render()

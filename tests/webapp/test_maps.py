@@ -7,9 +7,10 @@ import re
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 from folium.utilities import normalize
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 
 from geo.crs import METRIC_CRS, WEB_CRS
 from parks.data import load_layers
@@ -25,6 +26,7 @@ from webapp.maps import (
     render_map,
     roads_layer,
     routes_layer,
+    routes_per_park,
     zones_layer,
 )
 from webapp.text import (
@@ -145,6 +147,58 @@ def test_routes_tooltip_has_minutes(shape_layers) -> None:
     assert route["properties"]["minutes"] == "7.5"
     assert route["properties"]["destination"] == "Kanazawa-Morimoto IC"
     assert group.show is False
+
+
+def _routes(minutes: list[float], lot_ids: list[str]) -> gpd.GeoDataFrame:
+    n = len(minutes)
+    return gpd.GeoDataFrame(
+        {
+            "lot_id": lot_ids,
+            "destination_id": ["ic-kanazawa-morimoto"] * n,
+            "kind": ["interchange"] * n,
+            "profile": ["normal"] * n,
+            "minutes": minutes,
+            "metres": [1000.0] * n,
+        },
+        geometry=[LineString([(136.70 + i / 1000, 36.60), (136.72, 36.60)]) for i in range(n)],
+        crs=WEB_CRS,
+    )
+
+
+def test_routes_per_park_keeps_median_lot_and_range() -> None:
+    routes = _routes(
+        [5.0, 12.0, 7.0, 20.0],
+        ["techno-park/1", "techno-park/2", "techno-park/3", "inaho/1"],
+    )
+    kept = routes_per_park(routes).set_index("park_id")
+    # techno-park: median of 5, 7, 12 is 7 -> lot 3; range 5-12 over 3 lots
+    assert kept.loc["techno-park", "lot_id"] == "techno-park/3"
+    assert kept.loc["techno-park", ["min_minutes", "max_minutes", "lot_count"]].tolist() == [
+        5.0,
+        12.0,
+        3,
+    ]
+    assert kept.loc["inaho", "lot_id"] == "inaho/1"
+
+
+def test_routes_tooltip_gives_range_over_park(shape_layers) -> None:
+    routes = _routes([5.0, 12.0, 7.0], list(shapes.LOT_IDS))
+    (route,) = _features(routes_layer(routes, shape_layers.destinations, lang="en"))
+    assert route["properties"]["minutes"] == "7.0 (park's lots 5.0–12.0)"
+
+
+def test_isochrones_draw_one_profile(shape_layers) -> None:
+    isochrones = shape_layers.optional("isochrones")
+    both = pd.concat([isochrones, isochrones.assign(profile="winter")], ignore_index=True)
+    features = _features(isochrones_layer(both, shape_layers.destinations, lang="en"))
+    assert [f["properties"]["profile"] for f in features] == ["normal", "normal"]
+
+
+def test_isochrones_leave_out_long_bands(shape_layers) -> None:
+    isochrones = shape_layers.optional("isochrones")
+    longer = pd.concat([isochrones, isochrones.assign(minutes=30.0)], ignore_index=True)
+    features = _features(isochrones_layer(longer, shape_layers.destinations, lang="en"))
+    assert sorted(f["properties"]["minutes"] for f in features) == ["10", "20"]
 
 
 def test_isochrones_draw_longest_band_first(shape_layers) -> None:

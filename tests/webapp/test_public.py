@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -87,8 +88,8 @@ def test_as_of_is_shown(client) -> None:
 def test_map_for_a_date_colours_lots_by_status_then(client) -> None:
     page = client.get("/?lang=en&as_of=2021-01-01").get_data(as_text=True)
     # lot 1 was planned on 2021-01-01, lot 2 available (tests/shapes.py lot_events)
-    lot_1 = re.search(r'"lot_id": "techno-park/1", "status": "(\w*)"', page)
-    lot_2 = re.search(r'"lot_id": "techno-park/2", "status": "(\w*)"', page)
+    lot_1 = re.search(r'"lot_id": "techno-park/1"[^}]*"status": "(\w*)"', page)
+    lot_2 = re.search(r'"lot_id": "techno-park/2"[^}]*"status": "(\w*)"', page)
     assert lot_1 is not None
     assert lot_2 is not None
     assert (lot_1.group(1), lot_2.group(1)) == ("planned", "available")
@@ -134,3 +135,13 @@ def test_real_map_page_is_small_and_offline(real_app) -> None:
     page = response.get_data(as_text=True)
     remote = [u for u in ASSET_URL.findall(page) if u.startswith(("http:", "https:", "//"))]
     assert remote == []
+
+
+def test_map_page_is_gzipped_when_accepted(client) -> None:
+    plain = client.get("/?lang=en")
+    packed = client.get("/?lang=en", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data)
+    assert "Content-Encoding" not in plain.headers

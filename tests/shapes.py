@@ -264,5 +264,7 @@ def all_layers(*, with_access: bool = True) -> dict[str, gpd.GeoDataFrame | pd.D
 def write_dataset(data_dir: Path, *, with_access: bool = True) -> Path:
     """Write the hand-built layers as ``data_dir``'s GeoPackage and return ``data_dir``."""
     data_dir = Path(data_dir)
-    write_layers_atomic(gpkg_path(data_dir), all_layers(with_access=with_access), keep_existing=False)
+    write_layers_atomic(
+        gpkg_path(data_dir), all_layers(with_access=with_access), keep_existing=False
+    )
     return data_dir

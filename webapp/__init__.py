@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         TILES=None,
         TILES_ATTRIBUTION=None,
         MAP_CACHE_SIZE=16,
+        DEMAND_LOG=str(Path(app.instance_path) / "demand_log.jsonl"),
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("SITING")

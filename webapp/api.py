@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geo.crs import WEB_CRS
+from parks.demand import demand_record, record_demand
+from parks.errors import InvalidInputError
+from parks.grant_rules import load_rules
+from parks.grants import evaluate, site_for_lot, site_for_park
+from parks.matching import match
+from parks.profile import validate_profile
 from webapp import get_layers, lots_on
-from webapp.requests import parse_lot_query, parse_lots_query, validate_no_params
+from webapp.requests import (
+    parse_lot_query,
+    parse_lots_query,
+    parse_match_request,
+    validate_no_params,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -91,9 +104,42 @@ def destinations() -> ResponseReturnValue:
     return jsonify(feature_collection(get_layers().destinations))
 
 
-# --- Added by later issues ---------------------------------------------------------------
-# POST /api/match           firm profile -> ranked lots (parse the body in webapp/requests.py,
-#                           call parks.matching, answer JSON; InvalidFirmProfileError -> 400)
-# GET|POST /api/grants/...  grant estimates (parks.grants)
-# Register them on ``bp`` here or in a sibling blueprint module under url_prefix="/api":
-# errors.py already answers JSON for every path under /api.
+@bp.post("/match")
+def match_lots() -> ResponseReturnValue:
+    """Rank the lots that fit a firm profile (JSON in, JSON out); log the request anonymously."""
+    layers = get_layers()
+    req = parse_match_request(
+        request.get_json(silent=True), request.args, default_lang=current_app.config["DEFAULT_LANG"]
+    )
+    profile = validate_profile(req.profile)
+    as_of = req.as_of or dt.date.today()
+    result = match(layers, profile, as_of=as_of, top=req.top, speed_profile=req.speed_profile)
+    record_demand(
+        Path(current_app.config["DEMAND_LOG"]),
+        demand_record(
+            profile, as_of=as_of, matches=len(result.matches), near_misses=len(result.near_misses)
+        ),
+    )
+    return jsonify(result.to_dict())
+
+
+@bp.post("/grants")
+def grants() -> ResponseReturnValue:
+    """Estimate the grants for a firm profile at a lot (``?lot=``) or a park (``?park=``)."""
+    layers = get_layers()
+    req = parse_match_request(
+        request.get_json(silent=True),
+        request.args,
+        default_lang=current_app.config["DEFAULT_LANG"],
+        extra=("lot", "park"),
+    )
+    if (req.lot_id is None) == (req.park_id is None):
+        raise InvalidInputError("give exactly one of lot=LOT_ID or park=PARK_ID")
+    profile = validate_profile(req.profile)
+    site = (
+        site_for_lot(layers, req.lot_id) if req.lot_id else site_for_park(layers, str(req.park_id))
+    )
+    report = evaluate(
+        profile, site, as_of=req.as_of or dt.date.today(), rules=load_rules(layers.data_dir)
+    )
+    return jsonify(report.to_dict(req.lang))

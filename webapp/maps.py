@@ -417,8 +417,9 @@ def zones_layer(zones: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=t["layer_zones"])
     approximate = [_flag(v) for v in zones["is_approximate"]]
     notes = [
-        f"{APPROXIMATE_LABEL}: {note}" if a and isinstance(note, str) and note else
-        (APPROXIMATE_LABEL if a else "")
+        f"{APPROXIMATE_LABEL}: {note}"
+        if a and isinstance(note, str) and note
+        else (APPROXIMATE_LABEL if a else "")
         for a, note in zip(approximate, zones["approx_note"], strict=True)
     ]
     features = prepare_features(
@@ -632,7 +633,10 @@ def routes_layer(
     minutes = [
         f"{m:.1f}" if n == 1 else f"{m:.1f} ({t['minutes_range']} {lo:.1f}–{hi:.1f})"
         for m, lo, hi, n in zip(
-            kept["minutes"], kept["min_minutes"], kept["max_minutes"], kept["lot_count"],
+            kept["minutes"],
+            kept["min_minutes"],
+            kept["max_minutes"],
+            kept["lot_count"],
             strict=True,
         )
     ]

@@ -83,9 +83,7 @@ def validate_statuses(values: Iterable[str]) -> tuple[str, ...]:
             if not status:
                 continue
             if status not in LOT_STATUSES:
-                problems.append(
-                    f"status must be one of {', '.join(LOT_STATUSES)}; got {status!r}"
-                )
+                problems.append(f"status must be one of {', '.join(LOT_STATUSES)}; got {status!r}")
             elif status not in statuses:
                 statuses.append(status)
     if problems:
@@ -212,3 +210,81 @@ def validate_no_params(args: Mapping[str, str]) -> None:
     problems = [f"unknown parameter {name!r}; this endpoint takes none" for name in args]
     if problems:
         raise InvalidInputError(problems)
+
+
+@dataclass(frozen=True)
+class MatchRequest:
+    """A parsed ``POST /api/match`` (or ``/api/grants``) request."""
+
+    profile: dict[str, object]
+    as_of: dt.date | None
+    top: int
+    lang: Lang
+    speed_profile: str
+    lot_id: str | None = None
+    park_id: str | None = None
+
+
+MATCH_PARAMS = ("as_of", "top", "lang", "speed_profile")
+SPEED_PROFILES = ("normal", "winter")
+
+
+def parse_match_request(
+    body: object, args: Mapping[str, str], *, default_lang: Lang, extra: Collection[str] = ()
+) -> MatchRequest:
+    """Parse a JSON body that is a firm profile, or ``{"profile": {...}, "as_of": ..., "top": ...}``.
+
+    Options may come in the wrapper or the query string. Every problem is collected; the
+    profile itself is validated later against the schema (parks.profile).
+    """
+    problems: list[str] = []
+    if not isinstance(body, dict):
+        raise InvalidInputError(["the request body must be a JSON object (a firm profile)"])
+    options: dict[str, object] = dict(args.items())
+    problems += _reject_unknown(args, (*MATCH_PARAMS, *extra))
+    if "profile" in body:
+        unknown = sorted(set(body) - {"profile", *MATCH_PARAMS, *extra})
+        problems += [f"unknown field {name!r} beside 'profile'" for name in unknown]
+        options.update({k: v for k, v in body.items() if k != "profile"})
+        profile = body["profile"]
+        if not isinstance(profile, dict):
+            problems.append("'profile' must be a JSON object")
+            profile = {}
+    else:
+        profile = body
+    as_of = None
+    try:
+        as_of = validate_date(None if options.get("as_of") is None else str(options["as_of"]))
+    except InvalidInputError as exc:
+        problems += exc.problems
+    top = 10
+    raw_top = options.get("top", 10)
+    try:
+        top = int(str(raw_top))
+        if not 1 <= top <= 100:
+            raise ValueError
+    except ValueError:
+        problems.append(f"top must be a whole number from 1 to 100; got {raw_top!r}")
+    lang: Lang = default_lang
+    try:
+        lang = validate_lang(
+            None if options.get("lang") is None else str(options["lang"]), default=default_lang
+        )
+    except InvalidInputError as exc:
+        problems += exc.problems
+    speed = str(options.get("speed_profile", "normal"))
+    if speed not in SPEED_PROFILES:
+        problems.append(f"speed_profile must be one of {', '.join(SPEED_PROFILES)}; got {speed!r}")
+    if problems:
+        raise InvalidInputError(problems)
+    lot_id = options.get("lot")
+    park_id = options.get("park")
+    return MatchRequest(
+        profile=profile,
+        as_of=as_of,
+        top=top,
+        lang=lang,
+        speed_profile=speed,
+        lot_id=None if lot_id is None else str(lot_id),
+        park_id=None if park_id is None else str(park_id),
+    )

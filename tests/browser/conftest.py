@@ -46,7 +46,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def driver(tmp_path_factory: pytest.TempPathFactory):
     """Headless Chromium with no network side traffic; skipped only if it is not installed."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
+        pytest.skip(
+            "chromium/chromedriver not installed (apt-get install chromium chromium-driver)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -102,7 +102,7 @@ def test_every_problem_is_listed_and_nothing_is_written(data_dir: Path, tmp_path
 
 def test_missing_columns_are_named(data_dir: Path, tmp_path: Path) -> None:
     frame = official_katatsu(data_dir).drop(columns=["status", "lot_no"])
-    with pytest.raises(LotImportError, match="missing column.*lot_no.*status"):
+    with pytest.raises(LotImportError, match=r"missing column.*lot_no.*status"):
         prepare_lot_import(write(frame, tmp_path / "x.gpkg"), data_dir)
 
 

@@ -237,9 +237,7 @@ def test_build_map_without_access_layers(bare_shapes_dir) -> None:
 def test_build_map_draws_given_lots(shape_layers) -> None:
     sold_only = shape_layers.lots.assign(status="sold")
     fmap = build_map(shape_layers, lang="en", lots=sold_only)
-    group = next(
-        c for c in fmap._children.values() if getattr(c, "layer_name", None) == "Lots"
-    )
+    group = next(c for c in fmap._children.values() if getattr(c, "layer_name", None) == "Lots")
     assert {f["properties"]["status"] for f in _features(group)} == {"sold"}
 
 

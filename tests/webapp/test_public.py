@@ -135,6 +135,8 @@ def test_real_map_page_is_small_and_offline(real_app) -> None:
     page = response.get_data(as_text=True)
     remote = [u for u in ASSET_URL.findall(page) if u.startswith(("http:", "https:", "//"))]
     assert remote == []
+    packed = real_app.test_client().get("/", headers={"Accept-Encoding": "gzip"})
+    assert len(packed.data) / 1e6 < 0.5
 
 
 def test_map_page_is_gzipped_when_accepted(client) -> None:

@@ -1,0 +1,120 @@
+"""POST /api/match and POST /api/grants against the real data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parks.data import gpkg_path
+from tests.conftest import DATA_DIR
+from webapp import create_app
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("log") / "demand.jsonl"
+
+
+@pytest.fixture(scope="module")
+def client(log_path: Path):
+    if not gpkg_path(DATA_DIR).exists():
+        pytest.skip("data/kanazawa.gpkg not built")
+    app = create_app({"TESTING": True, "DATA_DIR": str(DATA_DIR), "DEMAND_LOG": str(log_path)})
+    return app.test_client()
+
+
+def profile(name: str = "precision-parts-maker") -> dict:
+    return json.loads((SCENARIOS / f"{name}.json").read_text(encoding="utf-8"))["profile"]
+
+
+def test_match_returns_the_documented_structure(client) -> None:
+    response = client.post("/api/match?as_of=2021-04-01&top=3", json=profile())
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["as_of"] == "2021-04-01"
+    assert set(body["weights"]) == {"access", "land_fit", "net_cost", "cluster"}
+    assert 1 <= len(body["matches"]) <= 3
+    m = body["matches"][0]
+    for key in ("lots", "score", "area_m2", "drive_minutes", "checks", "grants", "net_land_cost_jpy"):
+        assert key in m
+    assert set(m["drive_minutes"]) == {"interchange", "port", "airport", "station"}
+    assert m["drive_minutes"]["interchange"] <= 10
+    assert m["drive_minutes"]["airport"] <= 45
+    assert isinstance(body["near_misses"], list)
+
+
+def test_match_accepts_the_wrapped_form(client) -> None:
+    response = client.post("/api/match", json={"profile": profile(), "as_of": "2026-11-28"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["matches"] == []
+    assert body["near_misses"]
+
+
+def test_invalid_profile_gets_400_with_every_problem(client) -> None:
+    bad = profile()
+    bad["industry"] = "mining"
+    bad["investment_jpy"]["land"] = -5
+    bad["land_m2"] = {"min": 9000, "max": 100}
+    bad["favourite_colour"] = "blue"
+    response = client.post("/api/match", json=bad)
+    assert response.status_code == 400
+    problems = " ".join(response.get_json()["problems"])
+    assert "mining" in problems
+    assert "-5" in problems
+    assert "favourite_colour" in problems
+    assert "max" in problems
+
+
+@pytest.mark.parametrize(
+    ("query", "body", "message"),
+    [
+        ("?as_of=2021-02-30", None, "as_of"),
+        ("?top=0", None, "top must be"),
+        ("?speed_profile=summer", None, "speed_profile"),
+        ("?colour=red", None, "colour"),
+        ("", [1, 2, 3], "JSON object"),
+    ],
+)
+def test_bad_match_requests_get_400(client, query: str, body, message: str) -> None:
+    response = client.post(f"/api/match{query}", json=profile() if body is None else body)
+    assert response.status_code == 400
+    assert message in " ".join(response.get_json()["problems"])
+
+
+def test_non_json_body_is_a_400(client) -> None:
+    response = client.post("/api/match", data="not json", content_type="text/plain")
+    assert response.status_code == 400
+
+
+def test_requests_are_logged_without_the_firm_name(client, log_path: Path) -> None:
+    body = profile()
+    body["name"] = "Secret Precision KK"
+    assert client.post("/api/match?as_of=2021-04-01", json=body).status_code == 200
+    text = log_path.read_text(encoding="utf-8")
+    assert "Secret Precision" not in text
+    last = json.loads(text.splitlines()[-1])
+    assert last["criteria"]["industry"] == "manufacturing"
+    assert last["matches"] >= 1
+
+
+def test_grants_for_a_lot(client) -> None:
+    response = client.post("/api/grants?lot=inaho/P2-1&as_of=2021-04-01", json=profile())
+    assert response.status_code == 200
+    body = response.get_json()
+    programme = {p["id"]: p for p in body["programmes"]}
+    # 20 % of 200,000,000 land + 5 % of 900,000,000 building and equipment + 30 x 200,000
+    assert programme["kanazawa_kigyo_ricchi_joseikin"]["amount_jpy"] == 91_000_000
+    assert body["totals"]["if_combinable"]["label"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("", 400), ("?lot=inaho/P2-1&park=inaho", 400), ("?lot=nowhere/1", 404), ("?park=atlantis", 404)],
+)
+def test_grants_needs_exactly_one_known_site(client, query: str, status: int) -> None:
+    assert client.post(f"/api/grants{query}", json=profile()).status_code == status

@@ -135,7 +135,8 @@ def _line(m: dict[str, Any], t: dict[str, str]) -> list[str]:
     )
     out = [f"- {head}", f"    {mins}" if mins else "    (drive times not built)"]
     for c in m["checks"]:
-        out.append(f"    {'✓' if c['ok'] else '✗'} {c['detail']}")
+        detail = c["detail_ja"] if t is LABELS["ja"] else c["detail"]
+        out.append(f"    {'✓' if c['ok'] else '✗'} {detail}")
     g = m.get("grants") or {}
     label = "if_combinable_label_ja" if t is LABELS["ja"] else "if_combinable_label"
     if g:

@@ -282,6 +282,7 @@ class Check:
     ok: bool
     detail: str
     margin: float | None = None
+    detail_ja: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the check as JSON data."""
@@ -289,6 +290,7 @@ class Check:
             "constraint": self.constraint,
             "ok": self.ok,
             "detail": self.detail,
+            "detail_ja": self.detail_ja or self.detail,
             "margin": self.margin,
         }
 
@@ -481,37 +483,57 @@ def _fmt_day(day: int) -> str | None:
     return None if day < 0 else date.fromordinal(int(day)).isoformat()
 
 
+STATUS_JA = {
+    "available": "分譲中",
+    "negotiating": "商談中",
+    "reserved": "予約済",
+    "sold": "分譲済",
+    "planned": "分譲予定",
+    "not on record": "記録なし",
+}
+KIND_JA = {"interchange": "IC", "port": "金沢港", "airport": "小松空港", "station": "金沢駅"}
+
+
 def _checks(
     table: LotTable, ev: _Eval, i: int, profile: FirmProfile, as_of: date
 ) -> tuple[Check, ...]:
-    """Explain every hard constraint for lot ``i`` with its margin."""
+    """Explain every hard constraint for lot ``i`` with its margin, in English and Japanese."""
     out: list[Check] = []
     code = int(ev.status[i])
     status = LOT_STATUSES[code] if code >= 0 else "not on record"
+    st_ja = STATUS_JA[status]
     opens = _fmt_day(int(table.available_from[i]))
+    op = profile.operational_by.isoformat() if profile.operational_by else None
+    day = as_of.isoformat()
     if ev.ok["availability"][i]:
-        detail = f"{status} on {as_of.isoformat()}"
         if code != AVAILABLE and opens:
-            detail = (
-                f"planned, opens {opens} (on or before operational_by {profile.operational_by})"
-            )
-        out.append(Check("availability", True, detail))
-    else:
-        if code == PLANNED and opens and profile.operational_by:
-            detail = f"opens {opens}, after operational_by {profile.operational_by.isoformat()}"
-        elif code == PLANNED:
-            detail = f"planned, opens {opens}" if opens else "planned, opening date not announced"
+            en = f"planned, opens {opens} (on or before operational_by {op})"
+            ja = f"分譲予定 {opens} 開始(操業希望日 {op} 以前)"
         else:
-            since = _fmt_day(int(ev.changed[i]))
-            detail = f"{status} since {since}" if since else f"{status} on {as_of.isoformat()}"
-        out.append(Check("availability", False, detail))
+            en, ja = f"{status} on {day}", f"{day} 時点で{st_ja}"
+        out.append(Check("availability", True, en, detail_ja=ja))
+    else:
+        since = _fmt_day(int(ev.changed[i]))
+        if code == PLANNED and opens and op:
+            en = f"opens {opens}, after operational_by {op}"
+            ja = f"分譲開始 {opens} は操業希望日 {op} より後"
+        elif code == PLANNED:
+            en = f"planned, opens {opens}" if opens else "planned, opening date not announced"
+            ja = f"分譲予定({opens} 開始)" if opens else "分譲予定(開始日未公表)"
+        elif since:
+            en, ja = f"{status} since {since}", f"{since} から{st_ja}"
+        else:
+            en, ja = f"{status} on {day}", f"{day} 時点で{st_ja}"
+        out.append(Check("availability", False, en, detail_ja=ja))
     park = str(table.park_id[i])
-    admitted = sorted(table.park_admits.get(park, ()))
+    admitted = ", ".join(sorted(table.park_admits.get(park, ())))
+    ok = bool(ev.ok["industry"][i])
     out.append(
         Check(
             "industry",
-            bool(ev.ok["industry"][i]),
-            f"{profile.industry} {'admitted' if ev.ok['industry'][i] else 'not admitted'} in {park} (admits {', '.join(admitted)})",
+            ok,
+            f"{profile.industry} {'admitted' if ok else 'not admitted'} in {park} (admits {admitted})",
+            detail_ja=f"{park} は {profile.industry} を{'受け入れ対象とする' if ok else '対象としない'}(対象: {admitted})",
         )
     )
     area = float(table.area_m2[i])
@@ -519,13 +541,21 @@ def _checks(
     if lo is not None and area < lo:
         out.append(
             Check(
-                "area", False, f"{lo - area:,.0f} m² short ({area:,.0f} < {lo:,.0f} m²)", area - lo
+                "area",
+                False,
+                f"{lo - area:,.0f} m² short ({area:,.0f} < {lo:,.0f} m²)",
+                area - lo,
+                detail_ja=f"{lo - area:,.0f} m² 不足({area:,.0f} < {lo:,.0f} m²)",
             )
         )
     elif hi is not None and area > hi:
         out.append(
             Check(
-                "area", False, f"{area - hi:,.0f} m² over ({area:,.0f} > {hi:,.0f} m²)", hi - area
+                "area",
+                False,
+                f"{area - hi:,.0f} m² over ({area:,.0f} > {hi:,.0f} m²)",
+                hi - area,
+                detail_ja=f"{area - hi:,.0f} m² 超過({area:,.0f} > {hi:,.0f} m²)",
             )
         )
     else:
@@ -536,33 +566,32 @@ def _checks(
                 True,
                 f"{area:,.0f} m² within {_range(lo, hi)}",
                 float(margin),
+                detail_ja=f"{area:,.0f} m²(希望 {_range(lo, hi)} の範囲内)",
             )
         )
     for kind, limit in _limits(profile).items():
         m = float(table.minutes[kind][i])
         dest = table.destination_id[kind][i]
+        name = f"drive_minutes.{kind}"
         if np.isnan(m):
             out.append(
                 Check(
-                    f"drive_minutes.{kind}", False, f"{kind}: drive time unknown (access not built)"
-                )
-            )
-        elif m > limit:
-            out.append(
-                Check(
-                    f"drive_minutes.{kind}",
+                    name,
                     False,
-                    f"{kind} {m:.1f} min > {limit:g} min ({dest})",
-                    limit - m,
+                    f"{kind}: drive time unknown (access not built)",
+                    detail_ja=f"{KIND_JA[kind]}までの所要時間が不明(未計算)",
                 )
             )
         else:
+            ok = m <= limit
+            sign = "≤" if ok else ">"
             out.append(
                 Check(
-                    f"drive_minutes.{kind}",
-                    True,
-                    f"{kind} {m:.1f} min ≤ {limit:g} min ({dest})",
+                    name,
+                    ok,
+                    f"{kind} {m:.1f} min {sign} {limit:g} min ({dest})",
                     limit - m,
+                    detail_ja=f"{KIND_JA[kind]}まで {m:.1f} 分 {sign} {limit:g} 分({dest})",
                 )
             )
     if profile.needs_groundwater:
@@ -574,6 +603,9 @@ def _checks(
                 "good groundwater (city strategy 2021-03)"
                 if good
                 else f"groundwater at {park} not documented (only Inaho is described as having good groundwater)",
+                detail_ja="良質な地下水を取水可能(市ものづくり戦略 2021-03)"
+                if good
+                else f"{park} の地下水は資料に記載なし(良質な地下水の記載はいなほのみ)",
             )
         )
     if profile.max_land_price_per_m2 is not None:
@@ -581,7 +613,12 @@ def _checks(
         limit = profile.max_land_price_per_m2
         if np.isnan(price):
             out.append(
-                Check("price", True, "price not public: cannot check ¥/m² limit (ask the city)")
+                Check(
+                    "price",
+                    True,
+                    "price not public: cannot check ¥/m² limit (ask the city)",
+                    detail_ja="分譲価格は非公表のため確認できません(市にお問い合わせください)",
+                )
             )
         else:
             out.append(
@@ -590,6 +627,7 @@ def _checks(
                     price <= limit,
                     f"¥{price:,.0f}/m² vs limit ¥{limit:,}/m²",
                     limit - price,
+                    detail_ja=f"{price:,.0f} 円/m²(上限 {limit:,} 円/m²)",
                 )
             )
     return tuple(out)
@@ -772,6 +810,7 @@ def _assemblies(
                 True,
                 f"{len(idx)} neighbouring lots, {total:,.0f} m² together (within {_range(lo, hi)})",
                 float(min(total - lo, hi - total)),
+                detail_ja=f"隣接 {len(idx)} 区画で計 {total:,.0f} m²(希望 {_range(lo, hi)} の範囲内)",
             )
         )
         outline = None

@@ -91,8 +91,9 @@ def test_near_miss_says_by_how_much_the_area_falls_short(layers) -> None:
     result = match(layers, validate_profile(raw), as_of=APRIL_2021)
     near = {m.lots[0]: m for m in result.near_misses}
     assert "inaho/P2-1" in near
-    detail = next(c.detail for c in near["inaho/P2-1"].checks if c.constraint == "area")
-    assert detail.startswith("2,100 m² short")
+    check = next(c for c in near["inaho/P2-1"].checks if c.constraint == "area")
+    assert check.detail.startswith("2,100 m² short")
+    assert check.detail_ja.startswith("2,100 m² 不足")
 
 
 def test_near_miss_names_the_slow_destination(layers) -> None:

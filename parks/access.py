@@ -62,6 +62,8 @@ PROVENANCE = (
 )
 """Source text of every derived access feature; ``{profile}`` is filled in."""
 
+SHORT_PROVENANCE = "computed: OSM 2017 roads + N06 expressway, ASSUMED speeds ({profile})"
+
 LIMITED_CLASS = "motorway"
 UNPAINTED_KEYS = ("motorway", "access_connector")
 MAX_ATTACH_M = 2000.0
@@ -302,13 +304,19 @@ def build_access(
             routes.append(_routes(acc, graph, lots, lot_att, table, matrix.predecessors, profile))
     isochrones = [_destination_isochrones(acc, p, isochrone_minutes) for p in profiles]
     route_frame = pd.concat(routes, ignore_index=True) if routes else _empty_routes()
-    return {
-        "lot_access": pd.concat(tables, ignore_index=True),
+    access_table = pd.concat(tables, ignore_index=True)
+    # short provenance: the table has ~10,000 rows; the full text is on routes and isochrones
+    access_table["source"] = [SHORT_PROVENANCE.format(profile=p) for p in access_table["profile"]]
+    out = {
+        "lot_access": access_table,
         "routes": gpd.GeoDataFrame(route_frame, geometry="geometry", crs=WEB_CRS),
         "isochrones": gpd.GeoDataFrame(
             pd.concat(isochrones, ignore_index=True), geometry="geometry", crs=WEB_CRS
         ),
     }
+    for frame in out.values():
+        frame["is_approximate"] = True  # assumed speeds, not measured travel times
+    return out
 
 
 def validate_minutes_input(minutes: Sequence[float]) -> None:

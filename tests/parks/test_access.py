@@ -32,7 +32,9 @@ def normal(built) -> pd.DataFrame:
 
 def test_every_pair_has_a_time_per_profile(layers, built) -> None:
     table = built["lot_access"]
-    assert list(table.columns) == ["lot_id", "destination_id", "profile", "minutes", "metres"]
+    assert list(table.columns)[:5] == ["lot_id", "destination_id", "profile", "minutes", "metres"]
+    assert table["source"].str.contains("ASSUMED speeds").all()
+    assert table["is_approximate"].all()
     assert len(table) == len(layers.lots) * len(layers.destinations) * 2
     assert table["minutes"].notna().all()
 

@@ -14,11 +14,12 @@ from datetime import date
 from itertools import combinations
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from geo.crs import to_metric
+from geo.crs import METRIC_CRS, WEB_CRS, to_metric
 from parks.data import DESTINATION_KINDS, LOT_STATUSES, Layers, json_list
 from parks.errors import InvalidInputError
 from parks.profile import FirmProfile
@@ -313,6 +314,7 @@ class LotMatch:
     grants: Mapping[str, Any] = field(default_factory=dict)
     net_land_cost: Mapping[str, Any] = field(default_factory=dict)
     outline: Any = None
+    """Outline of an assembled site in METRIC_CRS (None for a single lot)."""
 
     @property
     def failed(self) -> tuple[Check, ...]:
@@ -343,7 +345,7 @@ class LotMatch:
             if net.get("known")
             else None,
             "net_land_cost": net,
-            "outline": None if self.outline is None else shapely.geometry.mapping(self.outline),
+            "outline": None if self.outline is None else _to_web_geojson(self.outline),
         }
 
 
@@ -472,6 +474,12 @@ def _evaluate(
 def _limits(profile: FirmProfile) -> dict[str, float]:
     lim = profile.max_drive_minutes
     return {k: float(getattr(lim, k)) for k in DESTINATION_KINDS if getattr(lim, k) is not None}
+
+
+def _to_web_geojson(geom_metric: Any) -> dict[str, Any]:
+    """Return a METRIC_CRS geometry as a GeoJSON mapping in EPSG:4326."""
+    web = gpd.GeoSeries([geom_metric], crs=METRIC_CRS).to_crs(WEB_CRS).iloc[0]
+    return dict(shapely.geometry.mapping(web))
 
 
 def _range(lo: float | None, hi: float | None) -> str:

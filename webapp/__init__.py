@@ -37,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Returns
     -------
     flask.Flask
-        The app, with the ``public`` and ``api`` blueprints and the error handlers.
+        The app, with the ``public``, ``api`` and ``staff`` blueprints and the error handlers.
 
     Raises
     ------
@@ -66,12 +66,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, public
+    from webapp import api, public, staff
     from webapp.errors import register_error_handlers
 
     app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(staff.bp)
     register_error_handlers(app)
     return app
 

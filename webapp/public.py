@@ -10,10 +10,18 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from parks.data import LOT_STATUSES
 from webapp import get_layers, lots_on
-from webapp.maps import UNKNOWN_STATUS_COLOUR, build_map, legend_entries, render_map
+from webapp.maps import (
+    STATUS_COLOURS,
+    UNKNOWN_STATUS_COLOUR,
+    build_map,
+    legend_entries,
+    render_map,
+)
+from webapp.profile_form import FIELDS, SECTIONS
 from webapp.requests import parse_map_query
-from webapp.text import ATTRIBUTIONS, LANGS, Lang, text
+from webapp.text import ATTRIBUTIONS, CHOICE_LABELS, LANGS, Lang, text
 
 bp = Blueprint("public", __name__)
 
@@ -118,3 +126,51 @@ def index() -> Response:
         response = Response(page.body, mimetype="text/html")
     response.vary.add("Accept-Encoding")
     return response
+
+
+def search_config(lang: Lang) -> dict[str, object]:
+    """Return the data search.js needs: endpoints, UI text, park and destination names."""
+    layers = get_layers()
+    name = "name_ja" if lang == "ja" else "name_en"
+    return {
+        "lang": lang,
+        "urls": {
+            "match": url_for("api.match_lots"),
+            "lots": url_for("api.lots"),
+            "parks": url_for("api.parks"),
+            "pitch": url_for("staff.pitch"),
+        },
+        "t": text(lang),
+        "parks": dict(zip(layers.parks["park_id"], layers.parks[name], strict=True)),
+        "destinations": dict(
+            zip(layers.destinations["id"], layers.destinations[name], strict=True)
+        ),
+        "status_colours": {**STATUS_COLOURS, "unknown": UNKNOWN_STATUS_COLOUR},
+        "statuses": list(LOT_STATUSES),
+    }
+
+
+@bp.get("/search")
+def search() -> str:
+    """Show the anonymous search form for firms; results come from ``POST /api/match``."""
+    query = parse_map_query(request.args, default_lang=current_app.config["DEFAULT_LANG"])
+    lang = query.lang
+    other_lang = next(code for code in LANGS if code != lang)
+    as_of = (query.as_of or dt.date.today()).isoformat()
+    return render_template(
+        "public/search.html",
+        lang=lang,
+        t=text(lang),
+        fields=FIELDS,
+        sections=SECTIONS,
+        choices={
+            field: [
+                (value, labels[0] if lang == "ja" else labels[1]) for value, labels in opts.items()
+            ]
+            for field, opts in CHOICE_LABELS.items()
+        },
+        as_of=as_of,
+        other_lang=other_lang,
+        other_lang_url=url_for("public.search", lang=other_lang),
+        config=search_config(lang),
+    )

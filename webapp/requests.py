@@ -8,7 +8,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from parks.data import LOT_STATUSES
-from parks.errors import InvalidInputError
+from parks.errors import InvalidFirmProfileError, InvalidInputError
+from parks.profile import FirmProfile
+from webapp.profile_form import FIELD_NAMES, validate_profile_form
 from webapp.text import LANGS, Lang
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -288,3 +290,51 @@ def parse_match_request(
         lot_id=None if lot_id is None else str(lot_id),
         park_id=None if park_id is None else str(park_id),
     )
+
+
+@dataclass(frozen=True)
+class PitchQuery:
+    """What a pitch sheet was asked for: the lot, the language, the date and the firm."""
+
+    lot_id: str
+    lang: Lang
+    as_of: dt.date
+    profile: FirmProfile
+
+
+def parse_pitch_query(
+    values: Mapping[str, str], *, default_lang: Lang, today: dt.date
+) -> PitchQuery:
+    """Parse a pitch-sheet request (query string or posted form, same names).
+
+    Takes ``lot`` (required), ``lang``, ``as_of`` (default ``today``) and the firm-profile
+    form fields of :data:`webapp.profile_form.FIELDS`.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem found: unknown parameters, a missing lot, a bad date or
+        language, and every problem of the firm profile.
+    """
+    problems = _reject_unknown(values, ("lot", "lang", "as_of", *FIELD_NAMES))
+    lot_id = (values.get("lot") or "").strip()
+    if not lot_id:
+        problems.append("lot is required (a lot id such as 'inaho/P2-1')")
+    lang: Lang = default_lang
+    as_of = today
+    try:
+        lang = validate_lang(values.get("lang"), default=default_lang)
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    try:
+        as_of = validate_date(values.get("as_of")) or today
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+    profile = None
+    try:
+        profile = validate_profile_form(values)
+    except InvalidFirmProfileError as exc:
+        problems.extend(exc.problems)
+    if problems or profile is None:
+        raise InvalidFirmProfileError(problems)
+    return PitchQuery(lot_id=lot_id, lang=lang, as_of=as_of, profile=profile)

@@ -30,7 +30,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "DATA_DIR": str(_data_dir(tmp_path_factory))})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(_data_dir(tmp_path_factory)),
+            "DEMAND_LOG": str(tmp_path_factory.mktemp("demand") / "demand_log.jsonl"),
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely.geometry import shape
 
 from geo.crs import METRIC_CRS
 from parks.data import json_list
@@ -155,6 +156,9 @@ def test_assembly_when_no_single_lot_is_large_enough(layers) -> None:
         for g in geoms:
             assert min(g.distance(h) for h in geoms if h is not g) <= ASSEMBLY_GAP_M
         assert m.outline is not None
+        minx, miny, maxx, maxy = shape(m.to_dict()["outline"]).bounds
+        assert 136.5 < minx < maxx < 136.8
+        assert 36.5 < miny < maxy < 36.7
 
 
 def test_grants_come_with_each_match(layers) -> None:

@@ -17,7 +17,9 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     """Run the benchmark modules named in argv (default: all)."""
     here = Path(__file__).parent
-    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    names = argv or sorted(
+        m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_")
+    )
     for name in names:
         module = importlib.import_module(f"benchmarks.{name}")
         for row in module.run():

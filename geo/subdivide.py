@@ -82,4 +82,3 @@ def strips(geom: BaseGeometry, areas: list[float]) -> list[BaseGeometry]:
         remaining -= area
     parts.append(rest)
     return parts
-

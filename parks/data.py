@@ -174,7 +174,9 @@ def load_layers(data_dir: Path) -> Layers:
     extra: dict[str, pd.DataFrame] = {}
     for name in OPTIONAL_LAYERS:
         if name in present:
-            extra[name] = read_table(path, name) if is_table(path, name) else read_vector(path, name)
+            extra[name] = (
+                read_table(path, name) if is_table(path, name) else read_vector(path, name)
+            )
     return Layers(data_dir=Path(data_dir), extra=extra, **frames)
 
 

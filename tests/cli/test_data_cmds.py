@@ -51,8 +51,15 @@ def test_build_data_with_missing_inputs_names_them_and_keeps_data(
     before = hashlib.sha256(gpkg_path(data_dir).read_bytes()).hexdigest()
     result = runner.invoke(
         siting,
-        ["build-data", "--raw", str(tmp_path / "none"), "--facts", str(tmp_path / "nofacts"),
-         "--out", str(data_dir)],
+        [
+            "build-data",
+            "--raw",
+            str(tmp_path / "none"),
+            "--facts",
+            str(tmp_path / "nofacts"),
+            "--out",
+            str(data_dir),
+        ],
     )
     assert result.exit_code != 0
     assert "missing input file" in result.output

@@ -28,8 +28,18 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_match_json_lists_lots_with_drive_minutes(profile_file: Path, tmp_path: Path) -> None:
-    code, out = run("match", str(profile_file), "--as-of", "2021-04-01", "--format", "json",
-                    "--data", str(ROOT / "data"), "--log", str(tmp_path / "log.jsonl"))
+    code, out = run(
+        "match",
+        str(profile_file),
+        "--as-of",
+        "2021-04-01",
+        "--format",
+        "json",
+        "--data",
+        str(ROOT / "data"),
+        "--log",
+        str(tmp_path / "log.jsonl"),
+    )
     assert code == 0, out
     data = json.loads(out)
     assert data["as_of"] == "2021-04-01"
@@ -46,8 +56,18 @@ def test_match_text_in_japanese_and_the_log_has_no_name(profile_file: Path, tmp_
     raw["name"] = "株式会社テスト物流"
     profile_file.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     log = tmp_path / "log.jsonl"
-    code, out = run("match", str(profile_file), "--as-of", "2026-11-28", "--lang", "ja",
-                    "--data", str(ROOT / "data"), "--log", str(log))
+    code, out = run(
+        "match",
+        str(profile_file),
+        "--as-of",
+        "2026-11-28",
+        "--lang",
+        "ja",
+        "--data",
+        str(ROOT / "data"),
+        "--log",
+        str(log),
+    )
     assert code == 0, out
     assert "時点で全条件を満たす区画はありません" in out
     assert "惜しい区画" in out
@@ -60,8 +80,17 @@ def test_match_text_in_japanese_and_the_log_has_no_name(profile_file: Path, tmp_
 
 def test_match_rejects_a_bad_profile_with_every_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"industry": "mining", "project": "new_site", "origin": "inside_city",
-                                "land_m2": {"min": 5000, "max": 1000}, "colour": "red"}))
+    path.write_text(
+        json.dumps(
+            {
+                "industry": "mining",
+                "project": "new_site",
+                "origin": "inside_city",
+                "land_m2": {"min": 5000, "max": 1000},
+                "colour": "red",
+            }
+        )
+    )
     code, out = run("match", str(path), "--data", str(ROOT / "data"), "--no-log")
     assert code != 0
     assert "mining" in out

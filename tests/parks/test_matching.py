@@ -119,7 +119,10 @@ def test_operational_by_admits_lots_that_open_in_time(layers) -> None:
     result = match(layers, validate_profile(raw), as_of=APRIL_2021)
     assert "yasuhara/5A-4" not in {m.lots[0] for m in result.matches}
     near = {m.lots[0]: m for m in result.near_misses}
-    assert near["yasuhara/5A-4"].failed[0].detail == "opens 2021-08-01, after operational_by 2021-06-30"
+    assert (
+        near["yasuhara/5A-4"].failed[0].detail
+        == "opens 2021-08-01, after operational_by 2021-06-30"
+    )
 
 
 def test_groundwater_need_leaves_only_inaho(layers) -> None:
@@ -134,11 +137,15 @@ def test_groundwater_need_leaves_only_inaho(layers) -> None:
 def test_assembly_when_no_single_lot_is_large_enough(layers) -> None:
     raw = scenario("small-logistics-depot")
     available = [
-        lot_id for lot_id in layers.lots["lot_id"] if status_on(layers, lot_id, APRIL_2021) == "available"
+        lot_id
+        for lot_id in layers.lots["lot_id"]
+        if status_on(layers, lot_id, APRIL_2021) == "available"
     ]
     admitted = [
-        lot_id for lot_id in available
-        if raw["industry"] in json_list(layers.park(layers.lot(lot_id)["park_id"])["admitted_industries"])
+        lot_id
+        for lot_id in available
+        if raw["industry"]
+        in json_list(layers.park(layers.lot(lot_id)["park_id"])["admitted_industries"])
     ]
     largest = max(layers.lot(lot_id)["area_m2"] for lot_id in admitted)
     raw["land_m2"] = {"min": largest + 500, "max": largest * 1.5}
@@ -217,14 +224,23 @@ def synthetic_table(n: int, seed: int = 0):
 def test_ranking_is_stable_when_lots_are_shuffled(seed: int) -> None:
     lots, events, minutes, parks = synthetic_table(200, seed=seed)
     profile = validate_profile(
-        {"industry": "manufacturing", "project": "new_site", "origin": "inside_city",
-         "land_m2": {"min": 3000, "max": 12000}, "max_drive_minutes": {"interchange": 30}}
+        {
+            "industry": "manufacturing",
+            "project": "new_site",
+            "origin": "inside_city",
+            "land_m2": {"min": 3000, "max": 12000},
+            "max_drive_minutes": {"interchange": 30},
+        }
     )
-    a = match_table(table_from_columns(lots, events, minutes, parks), profile, as_of=date(2021, 1, 1), top=20)
+    a = match_table(
+        table_from_columns(lots, events, minutes, parks), profile, as_of=date(2021, 1, 1), top=20
+    )
     perm = np.random.default_rng(seed + 1).permutation(len(lots))
     b = match_table(
         table_from_columns(lots.iloc[perm], events.iloc[perm], minutes.iloc[perm], parks),
-        profile, as_of=date(2021, 1, 1), top=20,
+        profile,
+        as_of=date(2021, 1, 1),
+        top=20,
     )
     assert [m.lots for m in a.matches] == [m.lots for m in b.matches]
     assert [round(m.score, 9) for m in a.matches] == [round(m.score, 9) for m in b.matches]

@@ -39,7 +39,15 @@ def test_match_returns_the_documented_structure(client) -> None:
     assert set(body["weights"]) == {"access", "land_fit", "net_cost", "cluster"}
     assert 1 <= len(body["matches"]) <= 3
     m = body["matches"][0]
-    for key in ("lots", "score", "area_m2", "drive_minutes", "checks", "grants", "net_land_cost_jpy"):
+    for key in (
+        "lots",
+        "score",
+        "area_m2",
+        "drive_minutes",
+        "checks",
+        "grants",
+        "net_land_cost_jpy",
+    ):
         assert key in m
     assert set(m["drive_minutes"]) == {"interchange", "port", "airport", "station"}
     assert m["drive_minutes"]["interchange"] <= 10
@@ -114,7 +122,12 @@ def test_grants_for_a_lot(client) -> None:
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [("", 400), ("?lot=inaho/P2-1&park=inaho", 400), ("?lot=nowhere/1", 404), ("?park=atlantis", 404)],
+    [
+        ("", 400),
+        ("?lot=inaho/P2-1&park=inaho", 400),
+        ("?lot=nowhere/1", 404),
+        ("?park=atlantis", 404),
+    ],
 )
 def test_grants_needs_exactly_one_known_site(client, query: str, status: int) -> None:
     assert client.post(f"/api/grants{query}", json=profile()).status_code == status

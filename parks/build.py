@@ -319,7 +319,7 @@ def _parks(
         measured = float(geom.area)
         published = float(p["saleable_area_m2"])
         diff = (measured - published) / published
-        sources = list(dict.fromkeys([*(f.get("sources") or []), strategy.get("source", "")]))
+        sources = _dated_sources(f, strategy)
         rows.append(
             {
                 "park_id": park_id,
@@ -355,13 +355,31 @@ def _parks(
                 "outline_confidence": outlines[park_id]["outline_confidence"],
                 "is_illustrative": True,
                 "source": json.dumps(
-                    [x for x in sources if x] + [outlines[park_id]["seed_source"]],
-                    ensure_ascii=False,
+                    [*sources, outlines[park_id]["seed_source"]], ensure_ascii=False
                 ),
                 "geometry": geom,
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS)
+
+
+def _dated_sources(facts: dict[str, Any], strategy: dict[str, Any]) -> list[str]:
+    """Each source of a park's facts, with the dates of the reports it backs.
+
+    A URL cited by dated sales reports gets those dates ("as of 2015-12-14"); the city
+    strategy is dated by its own ``as_of``.
+    """
+    dates: dict[str, list[str]] = {}
+    for report in facts.get("sales_status") or []:
+        for url in report.get("sources") or []:
+            dates.setdefault(str(url), []).append(str(report.get("as_of")))
+    out = []
+    for url in dict.fromkeys([*(facts.get("sources") or []), *dates]):
+        when = dates.get(str(url))
+        out.append(f"{url} (as of {'; '.join(when)})" if when else str(url))
+    if strategy.get("source"):
+        out.append(f"{strategy['source']} (as of {strategy.get('as_of', '2021-03')})")
+    return out
 
 
 def _opened(plan: dict[str, Any]) -> str | None:

@@ -27,8 +27,8 @@ def road_blocks(
         parts.append(frame.boundary)
     noded = shapely.node(shapely.union_all(np.asarray(parts, dtype=object)))
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
-    faces = faces[shapely.area(faces) >= min_area]
-    return faces
+    kept: np.ndarray = faces[shapely.area(faces) >= min_area]
+    return kept
 
 
 @dataclass(frozen=True)

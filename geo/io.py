@@ -44,7 +44,8 @@ def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
 
 def read_table(path: Path, layer: str) -> pd.DataFrame:
     """Read a non-spatial table stored in a GeoPackage."""
-    return pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+    frame: pd.DataFrame = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+    return frame
 
 
 def write_layers_atomic(

@@ -152,7 +152,8 @@ def reach_seconds(
     con_s = sources.connector_s(graph.connector_kmh)
     limit = float(np.max(limit_s - con_s)) if np.isfinite(limit_s) else np.inf
     dist = csgraph.dijkstra(matrix, directed=True, indices=sources.node, limit=max(limit, 0.0))
-    return np.atleast_2d(dist) + con_s[:, None]
+    out: np.ndarray = np.atleast_2d(dist) + con_s[:, None]
+    return out
 
 
 def isochrone_polygons(
@@ -192,9 +193,9 @@ def isochrone_polygons(
         t = node_seconds[net.edge_v[e]] + (1.0 - grid.sample_frac) * edge_s
     cell_t = np.minimum.reduceat(t[grid.sample_order], grid.cell_starts)
     height, width = grid.shape
-    surface = np.full(height * width, np.inf)
-    surface[grid.cells] = cell_t
-    surface = surface.reshape(height, width)
+    flat = np.full(height * width, np.inf)
+    flat[grid.cells] = cell_t
+    surface = flat.reshape(height, width)
     radius = round(buffer_m / grid.cell_m)
     if radius > 0:
         yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]

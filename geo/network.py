@@ -132,7 +132,8 @@ class RoadNetwork:
         rev = self.edge_reversed[edges]
         if rev.any():
             geoms[rev] = shapely.reverse(geoms[rev])
-        return geoms
+        out: np.ndarray = geoms
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -540,7 +541,9 @@ def weighted_graph(network: RoadNetwork, speeds_kmh: Mapping[str, float]) -> Wei
     validate_speeds(speeds_kmh, network.speed_keys())
     kmh = pd.Series({str(k): float(v) for k, v in speeds_kmh.items()})
     keys = pd.Series(network.edge_key.astype(str))
-    edge_kmh = kmh.reindex(keys.map(lambda k: _resolve_key(kmh, k))).to_numpy()
+    table = {str(k): float(v) for k, v in speeds_kmh.items()}
+    resolved = [_resolve_key(table, k) for k in keys]
+    edge_kmh = kmh.reindex(resolved).to_numpy()
     # protect the shortest-path code from zero weights (it would read them as no edge)
     edge_s = np.maximum(network.edge_m / (edge_kmh / 3.6), 1e-3)
     n = network.n_nodes

@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -201,7 +201,11 @@ def access_network(
         return hit[1]
     profiles = load_speed_profiles() if speed_profiles is None else dict(speed_profiles)
     built = _build_network(layers, profiles)
-    _CACHE[key] = (weakref.ref(layers, lambda _ref, k=key: _CACHE.pop(k, None)), built)
+
+    def forget(_ref: object, k: tuple[int, int] = key) -> None:
+        _CACHE.pop(k, None)
+
+    _CACHE[key] = (weakref.ref(layers, forget), built)
     return built
 
 
@@ -245,7 +249,11 @@ def _attach_destinations(network: RoadNetwork, dests: gpd.GeoDataFrame) -> Attac
     node = np.zeros(len(dests), dtype=np.int64)
     con = np.zeros(len(dests))
     anchor = np.zeros((len(dests), 2))
-    for mask, nodes in ((is_ic, "limited"), (~is_ic, "local")):
+    plan: tuple[tuple[np.ndarray, Literal["limited", "local"]], ...] = (
+        (is_ic, "limited"),
+        (~is_ic, "local"),
+    )
+    for mask, nodes in plan:
         if mask.any():
             part = attach(network, dests.geometry[mask], nodes=nodes, max_distance_m=MAX_ATTACH_M)
             node[mask], con[mask], anchor[mask] = part.node, part.connector_m, part.anchor_xy
@@ -470,8 +478,8 @@ def nearest_destinations(
     return {
         str(r.kind): {
             "destination_id": str(r.destination_id),
-            "minutes": float(r.minutes),
-            "metres": float(r.metres),
+            "minutes": float(r.minutes),  # type: ignore[arg-type]
+            "metres": float(r.metres),  # type: ignore[arg-type]
         }
         for r in rows.itertuples()
     }

@@ -125,7 +125,8 @@ class Layers:
         if rows.empty:
             msg = f"no park {park_id!r}; known parks: {', '.join(self.parks['park_id'])}"
             raise ParkNotFoundError(msg)
-        return rows.iloc[0]
+        row: pd.Series = rows.iloc[0]
+        return row
 
     def lot(self, lot_id: str) -> pd.Series:
         """Return one lot's row."""
@@ -133,7 +134,8 @@ class Layers:
         if rows.empty:
             msg = f"no lot {lot_id!r} (lot ids look like 'morimoto-ic/9')"
             raise LotNotFoundError(msg)
-        return rows.iloc[0]
+        row: pd.Series = rows.iloc[0]
+        return row
 
     def lots_of(self, park_id: str) -> gpd.GeoDataFrame:
         """Return the lots of one park."""

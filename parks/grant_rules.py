@@ -1398,7 +1398,9 @@ def _ishikawa_hq_plan(f: _Facts) -> dict[str, Any]:
 def _chiho_kyoten(f: _Facts) -> dict[str, Any]:
     """国 地方拠点強化税制 (office tax cut and employment credit)."""
     _check_fact_mentions(f, "eligibility", ["20,000,000", "10,000,000"])
-    latest = next((b for b in f.get("benefits_by_date") if str(b.get("as_of")) == "2020-04-01"), {})
+    latest: dict[str, Any] = next(
+        (b for b in f.get("benefits_by_date") if str(b.get("as_of")) == "2020-04-01"), {}
+    )
     rates = {k: v for k, v in latest.items() if k not in ("as_of", "source")}
     return f.base(
         "tax",

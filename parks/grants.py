@@ -950,7 +950,8 @@ def _part(part: Part, x: _Inputs, done: Mapping[str, PartResult]) -> PartResult:
     extra: tuple[Reason, ...] = ()
     if part.requires_part is not None and part.requires_part in done:
         needed = done[part.requires_part]
-        status: Status = {True: "met", False: "failed", None: "unknown"}[needed.eligible]
+        statuses: dict[Eligible, Status] = {True: "met", False: "failed", None: "unknown"}
+        status = statuses[needed.eligible]
         word_en = {True: "it applies", False: "it does not", None: "unknown whether it does"}
         extra = (
             Reason(

@@ -118,7 +118,8 @@ class LotTable:
     def per_park(self, values: Mapping[str, Any], default: Any) -> np.ndarray:
         """Spread a per-park mapping over the lots (one lookup per park, not per lot)."""
         by_park = np.array([values.get(str(p), default) for p in self.park_names])
-        return by_park[self.park_code]
+        out: np.ndarray = by_park[self.park_code]
+        return out
 
     def first_lot_of_each_park(self) -> np.ndarray:
         """Index of one lot in each park."""
@@ -156,7 +157,7 @@ def table_from_columns(
     ``<kind>_id``; parks: park_id, admitted_industries, target_primary, groundwater)."""
     index = pd.Index(lots["lot_id"].astype(str))
     ev = events[events["lot_id"].isin(index)]
-    lot_idx = index.get_indexer(ev["lot_id"].astype(str)).astype(np.int64)
+    lot_idx = index.get_indexer(pd.Index(ev["lot_id"].astype(str))).astype(np.int64)
     days = np.array([date.fromisoformat(str(d)[:10]).toordinal() for d in ev["date"]], np.int64)
     codes = ev["status"].map(STATUS_CODES).to_numpy(dtype=np.int64)
     key = lot_idx * (1 << 32) + days
@@ -467,7 +468,7 @@ def _evaluate(
     comps["cluster"] = sold_share[table.park_code] * table.per_park(primary, 0.5).astype(float)
     wd = weights.to_dict()
     total_w = sum(wd.values())
-    score = sum(wd[k] * comps[k] for k in wd) / total_w
+    score = np.sum([wd[k] * comps[k] for k in wd], axis=0) / total_w
     return _Eval(status, changed, ok, score, comps, share)
 
 
@@ -779,7 +780,7 @@ def _assemblies(
             if b in pool and table.park_id[b] == table.park_id[a]
         ]
         for b in near_a:
-            combos = [(a, b)]
+            combos: list[tuple[int, ...]] = [(a, b)]
             near_ab = set(near_a) | {
                 c
                 for c in table.neighbours[b].tolist()
@@ -934,6 +935,6 @@ def _cached_sites(layers: Layers, build: Any) -> dict[str, Any]:
     hit = _SITES.get(id(layers))
     if hit is not None and hit[0]() is layers:
         return hit[1]
-    sites = build(layers)
+    sites: dict[str, Any] = build(layers)
     _SITES[id(layers)] = (weakref.ref(layers), sites)
     return sites

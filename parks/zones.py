@@ -155,7 +155,8 @@ def zones_at(zones: gpd.GeoDataFrame, geometry: object) -> pd.DataFrame:
     counting a sliver overlap with a neighbouring zone.
     """
     point = shapely.point_on_surface(geometry)
-    return zones[zones.contains(point)]
+    found: pd.DataFrame = zones[zones.contains(point)]
+    return found
 
 
 def grant_ids_at(zones: gpd.GeoDataFrame, geometry: object) -> set[str]:

@@ -91,7 +91,7 @@ def match_cmd(
     from parks.profile import load_profile
 
     try:
-        profile = _read_profile(profile_path, load_profile)
+        profile = load_profile(profile_path)
         day = parse_date(as_of) if as_of else date.today()
         layers = load_layers(data_dir)
         result = match(layers, profile, as_of=day, top=top, speed_profile=speed_profile)
@@ -110,19 +110,6 @@ def match_cmd(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(render_text(data, lang))
-
-
-def _read_profile(path: Path, load_profile: Any) -> Any:
-    """Read a profile file; a scenario file (``{"profile": ..., "expected": ...}``) is unwrapped."""
-    from parks.profile import validate_profile
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return load_profile(path)  # reports the missing file or bad JSON
-    if isinstance(data, dict) and "profile" in data and set(data) <= {"profile", "expected"}:
-        return validate_profile(data["profile"])
-    return validate_profile(data)
 
 
 def _line(m: dict[str, Any], t: dict[str, str]) -> list[str]:

@@ -291,7 +291,7 @@ def _profile_from_valid(data: dict[str, Any]) -> FirmProfile:
 
 
 def load_profile(path: Path) -> FirmProfile:
-    """Read a firm-profile JSON file and validate it.
+    """Read a firm-profile JSON file (or a scenario file wrapping one) and validate it.
 
     Raises
     ------
@@ -307,4 +307,6 @@ def load_profile(path: Path) -> FirmProfile:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         msg = f"{path}: not valid JSON ({exc})"
         raise InvalidFirmProfileError(msg) from exc
+    if isinstance(data, dict) and "profile" in data and set(data) <= {"profile", "expected"}:
+        data = data["profile"]  # a scenario file: the profile with hand-worked expectations
     return validate_profile(data)

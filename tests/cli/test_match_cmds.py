@@ -103,3 +103,19 @@ def test_match_rejects_a_bad_date(profile_file: Path) -> None:
     code, out = run("match", str(profile_file), "--as-of", "2021-02-30", "--no-log")
     assert code != 0
     assert "not an ISO date" in out
+
+
+def test_a_scenario_file_is_read_as_its_profile(tmp_path: Path) -> None:
+    code, out = run(
+        "match",
+        str(SCENARIOS / "precision-parts-maker.json"),
+        "--as-of",
+        "2021-04-01",
+        "--format",
+        "json",
+        "--data",
+        str(ROOT / "data"),
+        "--no-log",
+    )
+    assert code == 0, out
+    assert json.loads(out)["matches"]

@@ -364,6 +364,7 @@ def write_rules(doc: Mapping[str, Any], out_dir: Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        Path(tmp).chmod(0o644)  # mkstemp makes it private; the rule file is public data
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geo.crs import WEB_CRS
+from parks.access import isochrone as access_isochrone
 from parks.demand import demand_record, record_demand
 from parks.errors import InvalidInputError
 from parks.grant_rules import load_rules
@@ -21,6 +22,7 @@ from parks.matching import match
 from parks.profile import validate_profile
 from webapp import get_layers, lots_on
 from webapp.requests import (
+    parse_isochrone_query,
     parse_lot_query,
     parse_lots_query,
     parse_match_request,
@@ -102,6 +104,16 @@ def destinations() -> ResponseReturnValue:
     """Return the access destinations (interchanges, port, airport, station)."""
     validate_no_params(request.args)
     return jsonify(feature_collection(get_layers().destinations))
+
+
+@bp.get("/isochrone")
+def isochrone() -> ResponseReturnValue:
+    """Return the areas reachable within each band of minutes from any point (GeoJSON)."""
+    query = parse_isochrone_query(request.args)
+    bands = access_isochrone(
+        get_layers(), query.lon, query.lat, list(query.minutes), profile=query.profile
+    )
+    return jsonify(feature_collection(bands))
 
 
 @bp.post("/match")

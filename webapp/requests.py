@@ -338,3 +338,53 @@ def parse_pitch_query(
     if problems or profile is None:
         raise InvalidFirmProfileError(problems)
     return PitchQuery(lot_id=lot_id, lang=lang, as_of=as_of, profile=profile)
+
+
+@dataclass(frozen=True)
+class IsochroneQuery:
+    """A parsed ``GET /api/isochrone`` request."""
+
+    lon: float
+    lat: float
+    minutes: tuple[float, ...]
+    profile: str
+
+
+def parse_isochrone_query(args: Mapping[str, str]) -> IsochroneQuery:
+    """Parse ``at=LON,LAT``, ``minutes=5,10,20`` (default 5,10,20) and ``profile``.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem (missing or malformed point, non-positive minutes, unknown
+        profile, unknown parameter).
+    """
+    problems = _reject_unknown(args, ("at", "minutes", "profile"))
+    lon = lat = float("nan")
+    at = args.get("at")
+    if not at:
+        problems.append("at=LON,LAT is required (e.g. at=136.648,36.578)")
+    else:
+        parts = at.split(",")
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            lon, lat = float(parts[0]), float(parts[1])
+        except ValueError:
+            problems.append(f"at must be two numbers LON,LAT; got {at!r}")
+    minutes: list[float] = []
+    for raw in (args.get("minutes") or "5,10,20").split(","):
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append(f"minutes must be numbers; got {raw!r}")
+            continue
+        if not value > 0 or value > 120:
+            problems.append(f"each band must be more than 0 and at most 120 minutes; got {raw!r}")
+        minutes.append(value)
+    profile = args.get("profile") or "normal"
+    if profile not in SPEED_PROFILES:
+        problems.append(f"profile must be one of {', '.join(SPEED_PROFILES)}; got {profile!r}")
+    if problems:
+        raise InvalidInputError(problems)
+    return IsochroneQuery(lon, lat, tuple(minutes), profile)

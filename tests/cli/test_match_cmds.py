@@ -105,7 +105,7 @@ def test_match_rejects_a_bad_date(profile_file: Path) -> None:
     assert "not an ISO date" in out
 
 
-def test_a_scenario_file_is_read_as_its_profile(tmp_path: Path) -> None:
+def test_a_scenario_file_is_read_as_its_profile() -> None:
     code, out = run(
         "match",
         str(SCENARIOS / "precision-parts-maker.json"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,30 +29,10 @@ DEPOT_CHOICES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free port, like ``live_server`` but logging demand to a temporary file.
-
-    Searches are recorded in the demand log; a test must not add to the real one.
-    """
-    from werkzeug.serving import make_server
-
-    from tests.browser.conftest import _data_dir
-    from webapp import create_app
-
-    log = tmp_path_factory.mktemp("demand") / "demand.jsonl"
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": str(_data_dir(tmp_path_factory)), "DEMAND_LOG": str(log)}
-    )
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
-        srv.server_close()
+@pytest.fixture
+def server(live_server: str) -> str:
+    """The shared live app (its demand log is a temporary file)."""
+    return live_server
 
 
 def _wait(driver, condition, timeout: float = 30):

@@ -26,9 +26,10 @@ def test_api_match_outlines_are_in_degrees(tmp_path: Path) -> None:
         "land_m2": {"min": 40000, "max": 60000},
     }
     body = client.post("/api/match?as_of=2021-04-01&top=3", json=profile).get_json()
+    # no single lot of 40,000 m² or more was on sale; Techno Park's 3.3 ha and 2.5 ha lots
+    # (city strategy 2021-03) lie side by side, so an assembled site must be proposed
     outlines = [m["outline"] for m in body["matches"] if m["assembled"]]
-    if not outlines:
-        pytest.skip("no assembled site on this date")
+    assert outlines
     for outline in outlines:
         minx, miny, maxx, maxy = shape(outline).bounds
         assert 136.3 < minx <= maxx < 137.0

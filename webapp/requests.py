@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from parks.data import LOT_STATUSES
 from parks.errors import InvalidFirmProfileError, InvalidInputError
@@ -31,6 +32,18 @@ class LotsQuery:
     statuses: tuple[str, ...]
     as_of: dt.date | None
     park_id: str | None
+
+
+T = TypeVar("T")
+
+
+def _collect(problems: list[str], validate: Callable[[], T], fallback: T) -> T:
+    """Run one validator; on failure add its problems and return ``fallback``."""
+    try:
+        return validate()
+    except InvalidInputError as exc:
+        problems.extend(exc.problems)
+        return fallback
 
 
 def validate_lang(value: str | None, *, default: Lang) -> Lang:
@@ -127,16 +140,10 @@ def parse_map_query(args: Mapping[str, str], *, default_lang: Lang) -> MapQuery:
         Listing every problem found.
     """
     problems = _reject_unknown(args, ("lang", "as_of"))
-    lang: Lang = default_lang
-    as_of = None
-    try:
-        lang = validate_lang(args.get("lang"), default=default_lang)
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
-    try:
-        as_of = validate_date(args.get("as_of"))
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
+    lang = _collect(
+        problems, lambda: validate_lang(args.get("lang"), default=default_lang), default_lang
+    )
+    as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
     if problems:
         raise InvalidInputError(problems)
     return MapQuery(lang=lang, as_of=as_of)
@@ -162,21 +169,9 @@ def parse_lots_query(
         Listing every problem found.
     """
     problems = _reject_unknown(args, ("status", "as_of", "park"))
-    parsed_statuses: tuple[str, ...] = ()
-    as_of = None
-    park_id = None
-    try:
-        parsed_statuses = validate_statuses(statuses)
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
-    try:
-        as_of = validate_date(args.get("as_of"))
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
-    try:
-        park_id = validate_park(args.get("park"), park_ids)
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
+    parsed_statuses = _collect(problems, lambda: validate_statuses(statuses), ())
+    as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
+    park_id = _collect(problems, lambda: validate_park(args.get("park"), park_ids), None)
     if problems:
         raise InvalidInputError(problems)
     return LotsQuery(statuses=parsed_statuses, as_of=as_of, park_id=park_id)
@@ -191,11 +186,7 @@ def parse_lot_query(args: Mapping[str, str]) -> dt.date | None:
         Listing every problem found.
     """
     problems = _reject_unknown(args, ("as_of",))
-    as_of = None
-    try:
-        as_of = validate_date(args.get("as_of"))
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
+    as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
     if problems:
         raise InvalidInputError(problems)
     return as_of
@@ -254,11 +245,10 @@ def parse_match_request(
             profile = {}
     else:
         profile = body
-    as_of = None
-    try:
-        as_of = validate_date(None if options.get("as_of") is None else str(options["as_of"]))
-    except InvalidInputError as exc:
-        problems += exc.problems
+    raw_as_of, raw_lang = options.get("as_of"), options.get("lang")
+    as_of = _collect(
+        problems, lambda: validate_date(None if raw_as_of is None else str(raw_as_of)), None
+    )
     top = 10
     raw_top = options.get("top", 10)
     try:
@@ -267,13 +257,11 @@ def parse_match_request(
             raise ValueError
     except ValueError:
         problems.append(f"top must be a whole number from 1 to 100; got {raw_top!r}")
-    lang: Lang = default_lang
-    try:
-        lang = validate_lang(
-            None if options.get("lang") is None else str(options["lang"]), default=default_lang
-        )
-    except InvalidInputError as exc:
-        problems += exc.problems
+    lang = _collect(
+        problems,
+        lambda: validate_lang(None if raw_lang is None else str(raw_lang), default=default_lang),
+        default_lang,
+    )
     speed = str(options.get("speed_profile", "normal"))
     if speed not in SPEED_PROFILES:
         problems.append(f"speed_profile must be one of {', '.join(SPEED_PROFILES)}; got {speed!r}")
@@ -320,16 +308,10 @@ def parse_pitch_query(
     lot_id = (values.get("lot") or "").strip()
     if not lot_id:
         problems.append("lot is required (a lot id such as 'inaho/P2-1')")
-    lang: Lang = default_lang
-    as_of = today
-    try:
-        lang = validate_lang(values.get("lang"), default=default_lang)
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
-    try:
-        as_of = validate_date(values.get("as_of")) or today
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
+    lang = _collect(
+        problems, lambda: validate_lang(values.get("lang"), default=default_lang), default_lang
+    )
+    as_of = _collect(problems, lambda: validate_date(values.get("as_of")), None) or today
     profile = None
     try:
         profile = validate_profile_form(values)

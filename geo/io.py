@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.crs import WEB_CRS, require_crs
 from geo.errors import GeoError
 
 
@@ -56,6 +57,9 @@ def write_layers_atomic(
 ) -> None:
     """Write several layers into a GeoPackage as one all-or-nothing step.
 
+    Spatial layers must be in WEB_CRS (EPSG:4326); anything else raises CRSMismatchError
+    before the old file is touched.
+
     The new file is assembled next to ``path`` (a copy of the old one when
     ``keep_existing``) and then ``os.replace``d over it, so a failure at any point
     leaves the old file exactly as it was.
@@ -93,6 +97,7 @@ def _write_one(path: Path, layer: str, frame: gpd.GeoDataFrame | pd.DataFrame) -
     if exists:
         kwargs["layer_options"] = {"OVERWRITE": "YES"}
     if isinstance(frame, gpd.GeoDataFrame):
+        require_crs(frame, WEB_CRS, what=f"layer {layer!r}")  # stored layers are lon/lat
         pyogrio.write_dataframe(frame, path, **kwargs)
     else:
         pyogrio.write_dataframe(pd.DataFrame(frame), path, **kwargs)

@@ -7,7 +7,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from parks.data import LOT_STATUSES, Layers
+from parks.data import Layers
 from parks.errors import InvalidInputError
 
 
@@ -46,18 +46,4 @@ def status_as_of(layers: Layers, as_of: str | date) -> gpd.GeoDataFrame:
     lots["status"] = lots["lot_id"].map(status)
     lots["status"] = lots["status"].astype(object).where(lots["status"].notna(), None)
     lots["status_known"] = lots["status"].notna()
-    return lots
-
-
-def lots_with_status(
-    layers: Layers, statuses: list[str] | None = None, *, as_of: str | date | None = None
-) -> gpd.GeoDataFrame:
-    """Return lots (optionally as of a date) whose status is one of ``statuses``."""
-    unknown = sorted(set(statuses or []) - set(LOT_STATUSES))
-    if unknown:
-        msg = f"unknown status {', '.join(unknown)}; expected one of {', '.join(LOT_STATUSES)}"
-        raise InvalidInputError(msg)
-    lots = layers.lots if as_of is None else status_as_of(layers, as_of)
-    if statuses:
-        lots = lots[lots["status"].isin(statuses)]
     return lots

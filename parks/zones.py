@@ -11,7 +11,6 @@ import shapely
 from shapely.geometry import LineString
 
 from geo.crs import METRIC_CRS, WEB_CRS
-from parks.data import json_list
 
 ORDINANCE_URL = "https://www.city.kanazawa.ishikawa.jp/reiki/reiki_honbun/a400RG00000437.html"
 STRATEGY = "金沢市ものづくり戦略2015（改定版）, 金沢市 経済局 商工業振興課, 2021-03, section 2-4 (2) and 5-1"
@@ -157,9 +156,3 @@ def zones_at(zones: gpd.GeoDataFrame, geometry: object) -> pd.DataFrame:
     point = shapely.point_on_surface(geometry)
     found: pd.DataFrame = zones[zones.contains(point)]
     return found
-
-
-def grant_ids_at(zones: gpd.GeoDataFrame, geometry: object) -> set[str]:
-    """Return the grant ids unlocked by the zones a geometry lies in."""
-    found = zones_at(zones, geometry)
-    return {g for value in found["grant_ids"] for g in json_list(value)}

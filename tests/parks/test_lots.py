@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from parks.errors import InvalidInputError
-from parks.lots import lots_with_status, parse_date, status_as_of, statuses_on
+from parks.lots import parse_date, status_as_of, statuses_on
 
 EVENTS = pd.DataFrame(
     [
@@ -46,11 +46,6 @@ def test_same_day_events_keep_table_order() -> None:
 def test_bad_dates_are_rejected_with_the_value(bad: str) -> None:
     with pytest.raises(InvalidInputError, match="not an ISO date"):
         parse_date(bad)
-
-
-def test_unknown_status_filter_is_rejected(layers) -> None:
-    with pytest.raises(InvalidInputError, match="unknown status gone"):
-        lots_with_status(layers, ["available", "gone"])
 
 
 def test_every_lot_is_sold_today(layers) -> None:

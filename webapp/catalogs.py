@@ -40,6 +40,16 @@ KEYWORDS = {
 
 DOMAIN_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("parks", ("parks/*.py", "parks/**/*.py")),
+    (
+        "map",
+        (
+            "webapp/maps.py",
+            "webapp/map_*.py",
+            "webapp/layers*.py",
+            "webapp/templates/public/map.html",
+            "webapp/templates/map/*",
+        ),
+    ),
     ("api", ("webapp/api.py", "webapp/api/*.py", "webapp/openapi*.py")),
     ("staff", ("webapp/staff*.py", "webapp/staff/*.py", "webapp/templates/staff/*")),
     ("planner", ("webapp/planner*.py", "webapp/planner/*.py", "webapp/templates/planner/*")),

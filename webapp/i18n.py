@@ -4,6 +4,7 @@ msgids are English; Japanese lives in ``webapp/translations/ja/LC_MESSAGES/<doma
 Each area owns one domain so that its strings live in one file:
 
 - ``messages``: public pages, the page layout and shared UI;
+- ``map``: the map page and the map layers;
 - ``parks``: sentences produced by the domain layer (:class:`parks.messages.Message`);
 - ``api``, ``staff``, ``planner``, ``cli``: their blueprint or command line.
 
@@ -38,7 +39,7 @@ Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
 """Supported languages, Japanese first."""
 
-DOMAINS: tuple[str, ...] = ("messages", "parks", "api", "staff", "planner", "cli")
+DOMAINS: tuple[str, ...] = ("messages", "map", "parks", "api", "staff", "planner", "cli")
 """Catalog domains, one per area of the code (see the module docstring)."""
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"

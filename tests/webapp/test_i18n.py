@@ -110,7 +110,6 @@ def test_files_belong_to_one_domain() -> None:
     assert catalogs.domain_of("parks/grants/evaluate.py") == "parks"
     assert catalogs.domain_of("webapp/staff.py") == "staff"
     assert catalogs.domain_of("webapp/templates/staff/leads.html") == "staff"
-    assert catalogs.domain_of("webapp/templates/public/map.html") == "messages"
     assert catalogs.domain_of("cli/main.py") == "cli"
 
 
@@ -123,3 +122,9 @@ def test_compile_catalogs_writes_mo_only_when_stale(tmp_path: Path) -> None:
     )
     assert compile_catalogs(tmp_path) == [po.with_suffix(".mo")]
     assert compile_catalogs(tmp_path) == []
+
+
+def test_map_files_have_their_own_domain() -> None:
+    assert catalogs.domain_of("webapp/maps.py") == "map"
+    assert catalogs.domain_of("webapp/templates/public/map.html") == "map"
+    assert catalogs.domain_of("webapp/templates/public/search.html") == "messages"

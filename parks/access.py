@@ -502,6 +502,46 @@ def drive_minutes_table(layers: Layers, *, profile: str = "normal") -> pd.DataFr
     return out
 
 
+DESTINATION_SNAP_M = 10.0
+"""A point this close to a destination is that destination (its stored bands apply)."""
+
+
+def destination_at(layers: Layers, lon: float, lat: float) -> str | None:
+    """Return the id of the destination within ``DESTINATION_SNAP_M`` of a point, or None."""
+    dests = layers.destinations
+    if dests.empty:
+        return None
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WEB_CRS).to_crs(METRIC_CRS).iloc[0]
+    metres = dests.to_crs(METRIC_CRS).distance(point).to_numpy()
+    nearest = int(np.argmin(metres))
+    return str(dests["id"].iloc[nearest]) if metres[nearest] <= DESTINATION_SNAP_M else None
+
+
+def _stored_bands(
+    layers: Layers, destination_id: str, minutes: Sequence[float], profile: str
+) -> gpd.GeoDataFrame | None:
+    """Return the bands ``build-access`` stored for a destination, or None if some are missing."""
+    stored = layers.optional("isochrones")
+    if not isinstance(stored, gpd.GeoDataFrame) or stored.empty:
+        return None
+    rows = stored[(stored["destination_id"] == destination_id) & (stored["profile"] == profile)]
+    by_minutes = {float(m): i for i, m in zip(rows.index, rows["minutes"], strict=True)}
+    if not all(float(m) in by_minutes for m in minutes):
+        return None
+    picked = rows.loc[[by_minutes[float(m)] for m in minutes]]
+    return gpd.GeoDataFrame(
+        {
+            "minutes": [float(m) for m in minutes],
+            "profile": profile,
+            "direction": "to",
+            "precomputed": True,
+            "source": picked["source"].to_numpy(),
+        },
+        geometry=picked.geometry.to_numpy(),
+        crs=WEB_CRS,
+    )
+
+
 def isochrone(
     layers: Layers,
     lon: float,
@@ -509,8 +549,14 @@ def isochrone(
     minutes: Sequence[float],
     *,
     profile: str = "normal",
+    direction: Literal["from", "to"] = "from",
 ) -> gpd.GeoDataFrame:
-    """Return the areas reachable from a point within each number of minutes.
+    """Return the areas reachable from a point (or reaching it) within each number of minutes.
+
+    ``direction="from"`` gives where one can drive from the point; ``"to"`` where one can
+    drive to it from. When the point is a destination and ``direction`` is ``"to"``, the
+    bands ``siting build-access`` stored are returned as they are (``precomputed`` True);
+    otherwise they are computed on the same grid at the same simplification.
 
     Raises
     ------
@@ -526,8 +572,16 @@ def isochrone(
     for name, value, lo, hi in (("lon", lon, -180, 180), ("lat", lat, -90, 90)):
         if not isinstance(value, int | float) or not np.isfinite(value) or not lo <= value <= hi:
             problems.append(f"{name} must be a number in [{lo}, {hi}], got {value!r}")
+    if direction not in ("from", "to"):
+        problems.append(f"direction must be 'from' or 'to', got {direction!r}")
     if problems:
         raise InvalidInputError(problems)
+    if direction == "to":
+        destination_id = destination_at(layers, lon, lat)
+        if destination_id is not None:
+            stored = _stored_bands(layers, destination_id, minutes, profile)
+            if stored is not None:
+                return stored
     acc = access_network(layers)
     acc.graph(profile)  # raises on an unknown profile
     grid = acc.grid(profile)
@@ -538,12 +592,19 @@ def isochrone(
         msg = f"point ({lon}, {lat}) is outside the road network's area: {exc}"
         raise InvalidInputError(msg) from exc
     bands = isochrones_from_points(
-        grid, source, list(minutes), direction="from", buffer_m=ISOCHRONE_BUFFER_M
+        grid,
+        source,
+        list(minutes),
+        direction=direction,
+        buffer_m=ISOCHRONE_BUFFER_M,
+        simplify_m=ISOCHRONE_SIMPLIFY_M,
     )
     return gpd.GeoDataFrame(
         {
             "minutes": bands["minutes"].to_numpy(),
             "profile": profile,
+            "direction": direction,
+            "precomputed": False,
             "source": PROVENANCE.format(profile=profile),
         },
         geometry=bands.to_crs(WEB_CRS).geometry.to_numpy(),

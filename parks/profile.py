@@ -193,10 +193,52 @@ def _cross_field_problems(
     return problems
 
 
+MAX_YEN = 10**13
+"""Largest investment item accepted (¥10 trillion, far above any single factory)."""
+
+MAX_HEADS = 1_000_000
+"""Largest head count accepted."""
+
+MAX_AREA_M2 = 100_000_000
+"""Largest site area accepted (10,000 ha)."""
+
+MAX_MINUTES = 600
+"""Largest drive-time limit accepted (ten hours)."""
+
+MAX_PRICE_PER_M2 = 100_000_000
+"""Largest land price limit accepted (¥/m²)."""
+
+BOUNDS: dict[tuple[str, ...], float] = {
+    **{("land_m2", k): MAX_AREA_M2 for k in ("min", "max")},
+    **{("investment_jpy", k): MAX_YEN for k in get_args(CostItem)},
+    **{
+        (k,): MAX_HEADS
+        for k in (
+            "new_hires",
+            "new_hires_residents",
+            "new_hires_from_outside_prefecture",
+            "regular_employees",
+        )
+    },
+    **{
+        ("max_drive_minutes", k): MAX_MINUTES for k in ("interchange", "port", "airport", "station")
+    },
+    ("max_land_price_per_m2",): MAX_PRICE_PER_M2,
+}
+"""Upper bound of every number in a profile, added to the shared schema as ``maximum``, so
+no number is unbounded (the shared schema file gives only the lower bounds)."""
+
+
 @cache
 def load_schema() -> dict[str, Any]:
-    """Return the firm-profile JSON Schema (read once)."""
+    """Return the firm-profile JSON Schema with every number bounded (read once)."""
     schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for path, maximum in BOUNDS.items():
+        node = schema
+        for key in path:
+            node = node.get("properties", {}).get(key, {})
+        if node:
+            node["maximum"] = maximum
     return schema
 
 

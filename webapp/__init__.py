@@ -29,6 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``config.py`` if present, ``SITING_*`` environment variables (e.g. ``SITING_DATA_DIR``),
     then ``test_config``. The dataset is loaded once here.
 
+    ``DEBUG`` is taken from ``test_config`` only (``siting serve --dev`` passes it): neither
+    ``SITING_DEBUG`` nor the instance config can turn on debug mode, so a production server
+    never shows tracebacks or the interactive debugger.
+
     Parameters
     ----------
     test_config
@@ -54,11 +58,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         TILES_ATTRIBUTION=None,
         MAP_CACHE_SIZE=16,
         DEMAND_LOG=str(Path(app.instance_path) / "demand_log.jsonl"),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        MAX_FORM_PARTS=100,
+        MAX_JSON_BYTES=64 * 1024,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("SITING")
+    app.config["DEBUG"] = False
     if test_config is not None:
         app.config.from_mapping(test_config)
+    app.debug = bool(app.config["DEBUG"])
     if app.config["DEFAULT_LANG"] not in LANGS:
         msg = f"DEFAULT_LANG must be one of {', '.join(LANGS)}; got {app.config['DEFAULT_LANG']!r}"
         raise ValueError(msg)
@@ -66,10 +76,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, i18n, public, staff
+    from webapp import api, i18n, public, security, staff
     from webapp.errors import register_error_handlers
+    from webapp.requests import check_request
 
     i18n.init_app(app)
+    security.init_app(app)
+    app.before_request(check_request)
 
     app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)

@@ -9,8 +9,10 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from flask import Blueprint, current_app, jsonify, request
+import shapely
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from geo.crs import WEB_CRS
 from parks.access import isochrone as access_isochrone
@@ -26,6 +28,7 @@ from webapp.requests import (
     parse_lot_query,
     parse_lots_query,
     parse_match_request,
+    read_json_body,
     validate_no_params,
 )
 
@@ -70,7 +73,12 @@ def parks() -> ResponseReturnValue:
 
 @bp.get("/lots")
 def lots() -> ResponseReturnValue:
-    """Return lots, filtered by ``status`` (repeatable), ``park`` and ``as_of`` (YYYY-MM-DD)."""
+    """Return a page of lots, filtered by ``status`` (repeatable), ``park``, ``as_of``, ``bbox``.
+
+    Pages follow OGC API - Features: ``numberMatched`` lots match the filters,
+    ``numberReturned`` are in this page (``limit`` from ``offset``), and a ``next`` link is
+    given while more remain.
+    """
     layers = get_layers()
     query = parse_lots_query(
         request.args, request.args.getlist("status"), park_ids=set(layers.parks["park_id"])
@@ -80,9 +88,30 @@ def lots() -> ResponseReturnValue:
         frame = frame[frame["status"].isin(query.statuses)]
     if query.park_id is not None:
         frame = frame[frame["park_id"] == query.park_id]
-    body = feature_collection(frame)
+    if query.bbox is not None:
+        hits = layers.lots.sindex.query(shapely.box(*query.bbox), predicate="intersects")
+        frame = frame[frame["lot_id"].isin(layers.lots["lot_id"].iloc[hits])]
+    matched = len(frame)
+    page = frame.iloc[query.offset : query.offset + query.limit]
+    body = feature_collection(page)
     body["as_of"] = query.as_of.isoformat() if query.as_of else None
+    body["numberMatched"] = matched
+    body["numberReturned"] = len(page)
+    body["links"] = _page_links(query.offset, query.limit, matched)
     return jsonify(body)
+
+
+def _page_links(offset: int, limit: int, matched: int) -> list[dict[str, str]]:
+    """Return ``next``/``prev`` links of a lots page, keeping the other query parameters."""
+    args = request.args.to_dict(flat=False)
+    links = []
+    if offset + limit < matched:
+        args["offset"] = [str(offset + limit)]
+        links.append({"rel": "next", "href": url_for("api.lots", **args)})
+    if offset > 0:
+        args["offset"] = [str(max(0, offset - limit))]
+        links.append({"rel": "prev", "href": url_for("api.lots", **args)})
+    return links
 
 
 @bp.get("/lots/<path:lot_id>")
@@ -111,7 +140,12 @@ def isochrone() -> ResponseReturnValue:
     """Return the areas reachable within each band of minutes from any point (GeoJSON)."""
     query = parse_isochrone_query(request.args)
     bands = access_isochrone(
-        get_layers(), query.lon, query.lat, list(query.minutes), profile=query.profile
+        get_layers(),
+        query.lon,
+        query.lat,
+        list(query.minutes),
+        profile=query.profile,
+        direction="to" if query.direction == "to" else "from",
     )
     return jsonify(feature_collection(bands))
 
@@ -121,7 +155,7 @@ def match_lots() -> ResponseReturnValue:
     """Rank the lots that fit a firm profile (JSON in, JSON out); log the request anonymously."""
     layers = get_layers()
     req = parse_match_request(
-        request.get_json(silent=True), request.args, default_lang=current_app.config["DEFAULT_LANG"]
+        read_json_body(), request.args, default_lang=current_app.config["DEFAULT_LANG"]
     )
     profile = validate_profile(req.profile)
     as_of = req.as_of or dt.date.today()
@@ -140,13 +174,13 @@ def grants() -> ResponseReturnValue:
     """Estimate the grants for a firm profile at a lot (``?lot=``) or a park (``?park=``)."""
     layers = get_layers()
     req = parse_match_request(
-        request.get_json(silent=True),
+        read_json_body(),
         request.args,
         default_lang=current_app.config["DEFAULT_LANG"],
         extra=("lot", "park"),
     )
-    if (req.lot_id is None) == (req.park_id is None):
-        raise InvalidInputError("give exactly one of lot=LOT_ID or park=PARK_ID")
+    if (not req.lot_id) == (not req.park_id):
+        raise InvalidInputError(_("give exactly one of lot=LOT_ID or park=PARK_ID"))
     profile = validate_profile(req.profile)
     site = (
         site_for_lot(layers, req.lot_id) if req.lot_id else site_for_park(layers, str(req.park_id))

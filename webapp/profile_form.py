@@ -8,6 +8,7 @@ this module only adds the problems of reading text as numbers.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,13 +70,27 @@ _FALSE = ("off", "false", "0", "no", "")
 _SEPARATORS = re.compile(r"[,\s_、，]")
 
 
+MAX_NUMBER_CHARS = 24
+"""Longest number accepted in a form field (the schema bounds the value itself)."""
+
+
 def _number(raw: str) -> float | int:
-    """Read a number typed by a person (thousands separators allowed)."""
+    """Read a number typed by a person (thousands separators allowed).
+
+    Raises ValueError for text that is no number, too long, or not finite.
+    """
     text = _SEPARATORS.sub("", raw)
+    if len(text) > MAX_NUMBER_CHARS:
+        msg = f"{len(text)} characters"
+        raise ValueError(msg)
     try:
         return int(text)
     except ValueError:
-        return float(text)
+        value = float(text)
+    if not math.isfinite(value):
+        msg = "not finite"
+        raise ValueError(msg)
+    return value
 
 
 def _convert(field: FormField, raw: str) -> tuple[Any, str | None]:
@@ -95,7 +110,7 @@ def _convert(field: FormField, raw: str) -> tuple[Any, str | None]:
         value = _number(raw)
     except ValueError:
         unit = "a whole number" if field.kind == "integer" else "a number"
-        return None, f"{field.name} must be {unit}; got {raw!r}"
+        return None, f"{field.name} must be {unit}; got {raw[:40]!r}"
     if field.kind == "integer" and not float(value).is_integer():
         return None, f"{field.name} must be a whole number; got {raw!r}"
     if field.kind == "integer":

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 
 from parks.access import nearest_destinations
 from parks.data import DESTINATION_KINDS, Layers, json_list
@@ -20,7 +20,7 @@ from parks.grants import evaluate, site_for_lot, yen
 from webapp import get_layers, lots_on
 from webapp.api import feature_collection
 from webapp.profile_form import form_values
-from webapp.requests import PitchQuery, parse_pitch_query
+from webapp.requests import PitchQuery, parse_pitch_query, reject_figures_in_url
 from webapp.text import Lang, choice_label, text
 
 bp = Blueprint("staff", __name__)
@@ -245,7 +245,13 @@ def pitch_context(layers: Layers, query: PitchQuery) -> dict[str, Any]:
 
 @bp.route("/pitch", methods=["GET", "POST"])
 def pitch() -> str:
-    """Show the printable pitch sheet of ``?lot=`` for the firm profile in the query or form."""
+    """Show the printable pitch sheet of a lot for the firm profile in the posted form.
+
+    The firm's figures are accepted only by POST (a GET may name the lot, language and
+    date), so they never appear in URLs, server logs or browser history.
+    """
+    if request.method == "GET":
+        reject_figures_in_url(request.args)
     query = parse_pitch_query(
         request.values,
         default_lang=current_app.config["DEFAULT_LANG"],
@@ -254,7 +260,6 @@ def pitch() -> str:
     context = pitch_context(get_layers(), query)
     t = text(query.lang)
     other_lang = "en" if query.lang == "ja" else "ja"
-    other_args = {**request.values.to_dict(), "lang": other_lang}
     return render_template(
         "staff/pitch.html",
         lang=query.lang,
@@ -262,6 +267,6 @@ def pitch() -> str:
         as_of=query.as_of.isoformat(),
         produced_on=dt.date.today().isoformat(),
         other_lang=other_lang,
-        other_lang_url=url_for("staff.pitch", **other_args),
+        other_lang_values={**request.values.to_dict(), "lang": other_lang},
         **context,
     )

@@ -94,9 +94,23 @@ def test_bad_match_requests_get_400(client, query: str, body, message: str) -> N
     assert message in " ".join(response.get_json()["problems"])
 
 
-def test_non_json_body_is_a_400(client) -> None:
-    response = client.post("/api/match", data="not json", content_type="text/plain")
+def test_non_json_body_is_a_415(client) -> None:
+    response = client.post(
+        "/api/match", data="not json", content_type="text/plain", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 415
+    assert "Content-Type: application/json" in response.get_json()["error"]
+
+
+def test_broken_json_is_a_400(client) -> None:
+    response = client.post(
+        "/api/match",
+        data="{not json",
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 400
+    assert "not valid JSON" in response.get_json()["error"]
 
 
 def test_requests_are_logged_without_the_firm_name(client, log_path: Path) -> None:

@@ -27,14 +27,14 @@ def client(real_app):
     return real_app.test_client()
 
 
-def pitch_url(lang: str = "en", lot: str = "inaho/P2-1", **extra: str) -> str:
-    query = {"lot": lot, "lang": lang, "as_of": "2021-04-01", **PRECISION_PARTS, **extra}
-    return "/pitch?" + urlencode(query)
+def pitch_form(lang: str = "en", lot: str = "inaho/P2-1", **extra: str) -> dict[str, str]:
+    """The posted form of a pitch sheet: the firm's figures never go in the URL."""
+    return {"lot": lot, "lang": lang, "as_of": "2021-04-01", **PRECISION_PARTS, **extra}
 
 
 @pytest.fixture(scope="module")
 def sheet_en(client) -> str:
-    response = client.get(pitch_url("en"))
+    response = client.post("/pitch", data=pitch_form("en"))
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -100,7 +100,7 @@ def test_park_facts(sheet_en: str) -> None:
 
 
 def test_sheet_in_japanese(client) -> None:
-    page = client.get(pitch_url("ja")).get_data(as_text=True)
+    page = client.post("/pitch", data=pitch_form("ja")).get_data(as_text=True)
     assert '<html lang="ja">' in page
     assert "91,000,000円以内" in page
     assert "市と県の助成を併給できる場合の合計" in page
@@ -116,23 +116,35 @@ def test_sheet_is_printable_and_offline(client, sheet_en: str) -> None:
     css.close()
 
 
-def test_post_form_gives_the_same_sheet(client) -> None:
-    form = {"lot": "inaho/P2-1", "lang": "en", "as_of": "2021-04-01", **PRECISION_PARTS}
-    response = client.post("/pitch", data=form)
-    assert response.status_code == 200
-    assert "¥91,000,000" in response.get_data(as_text=True)
+def test_figures_in_the_url_are_refused(client) -> None:
+    response = client.get("/pitch?" + urlencode(pitch_form("en")))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "posted form, not in the URL" in text
+    assert "new_hires" in text
+
+
+def test_language_switch_posts_the_figures_again(sheet_en: str) -> None:
+    form = re.search(r'<form class="lang-form" method="post"[^>]*>(.*?)</form>', sheet_en, re.S)
+    assert form is not None
+    hidden = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(1)))
+    assert hidden == {**pitch_form("en"), "lang": "ja"}
+    assert "new_hires=" not in sheet_en  # no figure is written into a link
 
 
 def test_unknown_lot_is_a_404_page(client) -> None:
-    response = client.get(pitch_url("en", lot="atlantis/1"))
+    response = client.post("/pitch", data=pitch_form("en", lot="atlantis/1"))
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert "atlantis/1" in response.get_data(as_text=True)
 
 
 def test_invalid_profile_is_a_400_page_listing_every_problem(client) -> None:
-    response = client.get(
-        pitch_url("en", industry="mining", land_m2_min="9000", land_m2_max="100", new_hires="many")
+    response = client.post(
+        "/pitch",
+        data=pitch_form(
+            "en", industry="mining", land_m2_min="9000", land_m2_max="100", new_hires="many"
+        ),
     )
     assert response.status_code == 400
     assert response.mimetype == "text/html"
@@ -144,15 +156,20 @@ def test_invalid_profile_is_a_400_page_listing_every_problem(client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("form", "message"),
     [
-        ("/pitch?industry=manufacturing&project=new_site&origin=inside_city", "lot is required"),
-        ("/pitch?lot=inaho/P2-1&project=new_site&origin=inside_city", "industry"),
-        (pitch_url("en", as_of="2021-02-30"), "as_of"),
-        (pitch_url("en", colour="red"), "colour"),
+        (
+            {"industry": "manufacturing", "project": "new_site", "origin": "inside_city"},
+            "lot is required",
+        ),
+        ({"lot": "inaho/P2-1", "project": "new_site", "origin": "inside_city"}, "industry"),
+        (pitch_form("en", as_of="2021-02-30"), "as_of"),
+        (pitch_form("en", colour="red"), "colour"),
+        (pitch_form("en", new_hires="9" * 4000), "new_hires"),
+        (pitch_form("en", investment_land="9" * 150), "investment_land"),
     ],
 )
-def test_bad_pitch_queries_are_400(client, query: str, message: str) -> None:
-    response = client.get(query)
+def test_bad_pitch_forms_are_400(client, form: dict[str, str], message: str) -> None:
+    response = client.post("/pitch", data=form)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)

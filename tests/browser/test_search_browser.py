@@ -130,13 +130,24 @@ def test_pitch_link_opens_the_sheet(server: str, driver) -> None:
     _open_search(driver, server)
     _fill_depot(driver)
     _submit_and_wait(driver)
-    link = driver.find_element("css selector", "#matches .result-card .pitch-link")
-    driver.get(link.get_attribute("href"))
+    button = driver.find_element("css selector", "#matches .result-card .pitch-link")
+    form = button.find_element("xpath", "./ancestor::form")
+    assert form.get_attribute("method") == "post"
+    assert "?" not in form.get_attribute("action")  # the figures are in the body, not the URL
+    search_window = driver.current_window_handle
+    before = set(driver.window_handles)
+    button.click()
+    _wait(driver, lambda d: len(d.window_handles) > len(before))
+    (new_window,) = set(driver.window_handles) - before
+    driver.switch_to.window(new_window)
     _wait(driver, lambda d: d.execute_script("return !!window.sitingPitch;"))
+    assert "new_hires" not in driver.current_url
     assert "076-220-2225" in driver.find_element("id", "contact").text
     assert driver.find_elements("css selector", "#pitch-map .leaflet-overlay-pane path")
     driver.save_screenshot(str(SCREENSHOT_PITCH))
     assert _severe(driver) == []
+    driver.close()
+    driver.switch_to.window(search_window)
 
 
 def test_invalid_form_lists_problems_and_keeps_values(server: str, driver) -> None:

@@ -59,7 +59,8 @@
   var parkLayer = L.geoJSON(null, {
     style: { color: "#1f3a5f", weight: 1.5, dashArray: "6 4", fillColor: "#9db4d3", fillOpacity: 0.15 },
     onEachFeature: function (feature, layer) {
-      layer.bindTooltip(config.parks[feature.properties.park_id] || feature.properties.park_id);
+      // Leaflet reads a string tooltip as HTML: hand it a text node built from the data.
+      layer.bindTooltip(el("span", { text: config.parks[feature.properties.park_id] || feature.properties.park_id }));
     }
   }).addTo(map);
   var lotIndex = {};
@@ -72,7 +73,7 @@
       lotIndex[p.lot_id] = layer;
       var tip = p.lot_id + " · " + statusLabel(p.status) + " · " + formatArea(p.area_m2);
       if (p.is_illustrative) { tip += " · " + t.illustrative_tag; }
-      layer.bindTooltip(tip);
+      layer.bindTooltip(el("span", { text: tip }));
     }
   }).addTo(map);
   var outlineLayer = L.layerGroup().addTo(map);
@@ -261,18 +262,28 @@
     return el("p", { className: "net-land-cost" }, [t.net_land_cost_label + ": ", text]);
   }
 
+  // The pitch sheet gets the firm's figures in a POST body: a link would carry them in the URL,
+  // and so into server logs, browser history and referrers.
   function pitchLinks(m, asOf) {
-    var box = el("p", { className: "pitch-links" });
+    var box = el("div", { className: "pitch-links" });
     m.lots.forEach(function (id) {
       var params = formQuery();
       params.set("lot", id);
       if (asOf) { params.set("as_of", asOf); }
-      var link = el("a", {
-        className: "pitch-link", href: config.urls.pitch + "?" + params.toString(), target: "_blank", rel: "noopener",
+      var form = el("form", {
+        className: "pitch-form", method: "post", action: config.urls.pitch, target: "_blank"
+      });
+      params.forEach(function (value, name) {
+        form.appendChild(el("input", { type: "hidden", name: name, value: value }));
+      });
+      var button = el("button", {
+        type: "submit", className: "pitch-link",
         text: t.pitch_link + (m.lots.length > 1 ? " " + id : "")
       });
-      link.addEventListener("click", function (event) { event.stopPropagation(); });
-      box.appendChild(link);
+      form.appendChild(button);
+      form.addEventListener("click", function (event) { event.stopPropagation(); });
+      form.addEventListener("keydown", function (event) { event.stopPropagation(); });
+      box.appendChild(form);
     });
     return box;
   }

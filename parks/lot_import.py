@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,11 @@ PARK_TOLERANCE_M = 500.0
 """How far a lot may lie outside a derived park outline (the outlines are approximate)."""
 
 STUDY_BOUNDS = (136.3, 36.2, 137.0, 36.9)
+
+LOT_NO_PATTERN = re.compile(r"^[^\W_](?:[\w.\-]{0,30}[^\W_])?$")
+"""A lot number: letters (Japanese included) and digits, with ``-``, ``.`` or ``_`` inside,
+at most 32 characters. Lot numbers become ids, URLs and page text, so nothing else
+(``<``, quotes, ``/``, spaces, control characters) is accepted."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,12 @@ def _attribute_problems(frame: gpd.GeoDataFrame, labels: list[str]) -> list[str]
         if status not in LOT_STATUSES:
             problems.append(
                 f"{label}: unknown status {status!r}; expected one of {', '.join(LOT_STATUSES)}"
+            )
+    for label, lot_no in zip(labels, frame["lot_no"], strict=True):
+        if not LOT_NO_PATTERN.match(lot_no):
+            problems.append(
+                f"{label[:60]}: lot_no {lot_no[:40]!r} is not a lot number: use letters, digits "
+                "and - . _ inside (at most 32 characters)"
             )
     dupes = frame["lot_id"][frame["lot_id"].duplicated()].unique()
     problems += [f"lot id {d} appears more than once" for d in dupes]

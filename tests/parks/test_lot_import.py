@@ -179,3 +179,27 @@ def test_imported_layer_is_stored_in_wgs84(data_dir: Path, tmp_path: Path) -> No
     plan = prepare_lot_import(write(frame, tmp_path / "m.gpkg"), data_dir)
     apply_lot_import(plan, data_dir)
     assert load_layers(data_dir).lots.crs == WEB_CRS
+
+
+@pytest.mark.parametrize(
+    "lot_no",
+    ['<img src=x onerror="alert(1)">', "<script>alert(1)</script>", "a/b", "a b", "x" * 33, "-1"],
+)
+def test_lot_numbers_are_restricted_to_safe_characters(
+    data_dir: Path, tmp_path: Path, lot_no: str
+) -> None:
+    frame = official_katatsu(data_dir)
+    frame.loc[1, "lot_no"] = lot_no
+    path = write(frame, tmp_path / "lots.geojson")
+    before = digest(gpkg_path(data_dir))
+    with pytest.raises(LotImportError, match="is not a lot number"):
+        prepare_lot_import(path, data_dir)
+    assert digest(gpkg_path(data_dir)) == before
+
+
+@pytest.mark.parametrize("lot_no", ["P2-1", "A.3", "第1区画", "12_b"])
+def test_ordinary_lot_numbers_pass(data_dir: Path, tmp_path: Path, lot_no: str) -> None:
+    frame = official_katatsu(data_dir)
+    frame.loc[1, "lot_no"] = lot_no
+    plan = prepare_lot_import(write(frame, tmp_path / "lots.geojson"), data_dir)
+    assert f"katatsu/{lot_no}" in plan.added

@@ -1,4 +1,4 @@
-"""Commands for the embedded dataset: build-data, layers, import-lots, serve."""
+"""Commands for the embedded dataset: build-data, layers, import-lots."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ def register(group: click.Group) -> None:
     group.add_command(build_data)
     group.add_command(layers_cmd)
     group.add_command(import_lots)
-    group.add_command(serve)
 
 
 def _progress(message: str) -> None:
@@ -131,23 +130,3 @@ def _refresh_access(data_dir: Path) -> None:
     _progress("recomputing drive times and routes for the new lots")
     layers = load_layers(data_dir)
     write_layers_atomic(gpkg_path(data_dir), build_access(layers))
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Data folder (default: the app's configured DATA_DIR).",
-)
-def serve(host: str, port: int, data_dir: Path | None) -> None:
-    """Serve the web app (what `make run` calls)."""
-    from webapp import create_app
-
-    config = {} if data_dir is None else {"DATA_DIR": str(data_dir.resolve())}
-    app = create_app(config)
-    click.echo(f"serving on http://{host}:{port}/", err=True)
-    app.run(host=host, port=port)

@@ -76,7 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, i18n, public, security, staff
+    from webapp import api, i18n, openapi, public, security, staff
     from webapp.errors import register_error_handlers
     from webapp.requests import check_request
 
@@ -87,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(staff.bp)
     register_error_handlers(app)
     return app
@@ -106,3 +107,34 @@ def lots_on(layers: Layers, as_of: dt.date | None) -> gpd.GeoDataFrame:
     if as_of is None:
         return layers.lots
     return status_as_of(layers, as_of)
+
+
+def warm_caches(app: Flask) -> None:
+    """Build every per-dataset cache now, so no visitor waits for it.
+
+    Builds the lot tables and grant sites of every speed profile, the road network and the
+    isochrone grids, the grant rules, the rendered map pages and the API document. The
+    server calls this once before it forks its workers, which then share the result.
+    """
+    from parks.access import access_network
+    from parks.matching import match
+    from parks.profile import validate_profile
+    from webapp.requests import SPEED_PROFILES
+
+    layers: Layers = app.extensions[EXTENSION_KEY]
+    profile = validate_profile(
+        {"industry": "manufacturing", "project": "new_site", "origin": "inside_city"}
+    )
+    today = dt.date.today()
+    access = layers.optional("lot_access")
+    for speed in SPEED_PROFILES:
+        if access is not None and (access["profile"] == speed).any():
+            match(layers, profile, as_of=today, speed_profile=speed)
+    if layers.optional("lot_access") is not None and not layers.roads.empty:
+        network = access_network(layers)
+        for speed in network.graphs:
+            network.grid(speed)
+    client = app.test_client()
+    for lang in LANGS:
+        client.get(f"/?lang={lang}")
+    client.get("/api/openapi.json")

@@ -534,6 +534,11 @@ def parse_match_request(
     if "profile" in body:
         unknown = sorted(set(body) - {"profile", *MATCH_PARAMS, *extra})
         problems += [f"unknown field {name!r} beside 'profile'" for name in unknown]
+        both = sorted(set(args) & (set(body) - {"profile"}))
+        problems += [
+            _("give %(name)s in the query string or in the body, not both", name=name)
+            for name in both
+        ]
         options.update({k: v for k, v in body.items() if k != "profile"})
         profile = body["profile"]
         if not isinstance(profile, dict):

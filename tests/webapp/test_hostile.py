@@ -1,0 +1,179 @@
+"""The issue's hostile reproducers: each gets a 4xx with a clear message, never a 5xx.
+
+Also: security headers on pages, API, static files and errors; the debugger stays off.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp import create_app
+
+PROFILE = {"industry": "manufacturing", "project": "new_site", "origin": "inside_city"}
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options")
+
+
+@pytest.fixture
+def en_client(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize("path", ["/api/match", "/api/grants?park=techno-park"])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_deep(100_000)[:60_000], "nested too deeply"),  # unbalanced too: refused cleanly
+        (_deep(20_000), "nested too deeply"),
+        ('{"profile": ' * 7 + "{}" + "}" * 7, "nested too deeply"),
+        ('{"industry": "manufacturing", "land_m2": {"min": NaN}}', "NaN is not a number"),
+        ('{"industry": "manufacturing", "land_m2": {"min": Infinity}}', "Infinity"),
+        ('{"industry": "manufacturing", "land_m2": {"min": -Infinity}}', "-Infinity"),
+        ('{"industry": "manufacturing", "land_m2": {"min": 1e999}}', "out of range"),
+        ('{"industry": "manufacturing", "new_hires": ' + "9" * 4000 + "}", "4,000 digits"),
+        ("", "empty"),
+    ],
+)
+def test_hostile_json_is_a_400(en_client, path: str, body: str, message: str) -> None:
+    response = en_client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]
+
+
+def test_a_ten_megabyte_field_is_a_413_json(en_client) -> None:
+    body = '{"industry": "' + "x" * 10_000_000 + '"}'
+    response = en_client.post("/api/match", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.is_json
+    assert "at most 65,536 bytes" in response.get_json()["error"]
+    assert len(response.data) < 2_000
+
+
+def test_a_long_value_is_never_echoed_whole(en_client) -> None:
+    body = {**PROFILE, "industry": "x" * 60_000}
+    response = en_client.post("/api/match", json=body)
+    assert response.status_code == 400
+    assert len(response.data) < 3_000
+    assert "characters)" in response.get_json()["problems"][0]  # says how long it was
+
+
+def test_an_over_large_number_in_the_profile_is_a_400(en_client) -> None:
+    response = en_client.post("/api/match", json={**PROFILE, "investment_jpy": {"land": 10**14}})
+    assert response.status_code == 400
+    assert "greater than the maximum" in response.get_json()["problems"][0]
+
+
+def test_grants_with_an_empty_lot_is_a_400_not_no_park_none(en_client) -> None:
+    response = en_client.post("/api/grants?lot=", json=PROFILE)
+    assert response.status_code == 400
+    assert "exactly one of lot" in response.get_json()["error"]
+    assert "None" not in response.get_json()["error"]
+
+
+def test_an_option_in_query_and_body_is_a_400(en_client) -> None:
+    response = en_client.post("/api/match?top=3", json={"profile": PROFILE, "top": 5})
+    assert response.status_code == 400
+    assert "not both" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/pitch?lot=techno-park/1&new_hires=" + "9" * 4000,
+        "/api/lots?limit=" + "9" * 4000,
+        "/api/lots?offset=" + "9" * 40,
+        "/api/lots?bbox=1,2,3",
+        "/api/isochrone?at=136.6,36.5&minutes=" + ",".join(["120"] * 100),
+        "/?" + "&".join(f"p{i}=1" for i in range(50)),
+    ],
+)
+def test_hostile_query_strings_are_400(en_client, query: str) -> None:
+    response = en_client.get(query)
+    assert response.status_code == 400
+    assert len(response.data) < 20_000
+
+
+def test_lots_are_paged_with_a_next_link(en_client) -> None:
+    body = en_client.get("/api/lots?limit=2").get_json()
+    assert body["numberMatched"] == 3
+    assert body["numberReturned"] == 2
+    (link,) = [x for x in body["links"] if x["rel"] == "next"]
+    rest = en_client.get(link["href"]).get_json()
+    assert rest["numberReturned"] == 1
+    assert not [x for x in rest["links"] if x["rel"] == "next"]
+    ids = [f["properties"]["lot_id"] for f in body["features"] + rest["features"]]
+    assert sorted(ids) == ["techno-park/1", "techno-park/2", "techno-park/3"]
+
+
+def test_lots_bbox_filters_by_location(en_client, shape_layers) -> None:
+    lot = shape_layers.lots.iloc[0]
+    minx, miny, maxx, maxy = lot.geometry.centroid.buffer(1e-5).bounds
+    body = en_client.get(f"/api/lots?bbox={minx},{miny},{maxx},{maxy}").get_json()
+    assert [f["properties"]["lot_id"] for f in body["features"]] == [lot["lot_id"]]
+    far = en_client.get("/api/lots?bbox=100,10,100.1,10.1").get_json()
+    assert far["numberMatched"] == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/"),
+        ("get", "/search"),
+        ("get", "/api/parks"),
+        ("get", "/api/openapi.json"),
+        ("get", "/api/docs"),
+        ("get", "/static/site.css"),
+        ("get", "/api/lots/nope/1"),  # 404 JSON
+        ("get", "/no-such-page"),  # 404 HTML
+        ("get", "/api/parks?x=1"),  # 400
+        ("post", "/api/parks"),  # 405
+        ("post", "/pitch"),  # 400 page
+    ],
+)
+def test_security_headers_on_every_response(client, method: str, path: str) -> None:
+    response = getattr(client, method)(path)
+    for name in SECURITY_HEADERS:
+        assert name in response.headers, (path, name)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src ")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    response.close()
+
+
+def test_a_page_nonce_is_new_for_every_response(client) -> None:
+    first, second = client.get("/?lang=en"), client.get("/?lang=en")
+    nonces = [
+        r.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        for r in (first, second)
+    ]
+    assert nonces[0] != nonces[1]
+    for response, nonce in zip((first, second), nonces, strict=True):
+        html = response.get_data(as_text=True)
+        assert html.count("<script>") == 0  # every inline script carries the nonce
+        assert html.count(f'nonce="{nonce}"') >= 1
+
+
+def test_gzip_map_page_is_the_same_page(client) -> None:
+    import gzip
+
+    response = client.get("/?lang=en", headers={"Accept-Encoding": "gzip"})
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    html = gzip.decompress(response.data).decode()
+    assert f'nonce="{nonce}"' in html
+    assert "@@csp-nonce@@" not in html
+
+
+def test_debug_cannot_be_turned_on_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, shapes_dir
+) -> None:
+    monkeypatch.setenv("SITING_DEBUG", "true")
+    app = create_app({"DATA_DIR": str(shapes_dir)})
+    assert app.debug is False
+    assert create_app({"DATA_DIR": str(shapes_dir), "DEBUG": True}).debug is True

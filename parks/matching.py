@@ -749,7 +749,7 @@ def _single(table: LotTable, ev: _Eval, i: int, profile: FirmProfile, as_of: dat
             k: None if np.isnan(table.minutes[k][i]) else float(table.minutes[k][i])
             for k in DESTINATION_KINDS
         },
-        destinations={k: table.destination_id[k][i] for k in DESTINATION_KINDS},
+        destinations={k: _id_or_none(table.destination_id[k][i]) for k in DESTINATION_KINDS},
         checks=_checks(table, ev, i, profile, as_of),
         status=LOT_STATUSES[code] if code >= 0 else "not on record",
         available_from=_fmt_day(int(table.available_from[i])),
@@ -852,6 +852,11 @@ def _has_smaller_fit(table: LotTable, key: tuple[int, ...], lo: float, hi: float
     if len(key) < 3:
         return False
     return any(lo <= float(table.area_m2[list(sub)].sum()) <= hi for sub in combinations(key, 2))
+
+
+def _id_or_none(value: object) -> str | None:
+    """Return a destination id, or None where the lot has none (NaN from a missing row)."""
+    return value if isinstance(value, str) else None
 
 
 def _max_or_none(values: np.ndarray) -> float | None:

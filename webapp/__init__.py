@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
+from flask.json.provider import DefaultJSONProvider
 
 from parks.data import Layers, load_layers
 from parks.lots import status_as_of
@@ -20,6 +22,32 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 EXTENSION_KEY = "siting"
 """Key of the loaded :class:`parks.data.Layers` in ``app.extensions``."""
+
+
+def _finite(value: Any) -> Any:
+    """Return ``value`` with every NaN or infinite float replaced by None (JSON null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but always valid JSON: NaN and Infinity go out as null.
+
+    Python writes ``NaN`` by default, which browsers' ``JSON.parse`` rejects.
+    """
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """Serialise ``obj``; a non-finite number becomes null (the rare slow path)."""
+        kwargs.setdefault("allow_nan", False)
+        try:
+            return super().dumps(obj, **kwargs)
+        except ValueError:
+            return super().dumps(_finite(obj), **kwargs)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -51,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         If ``DEFAULT_LANG`` is not a supported language.
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.json = StrictJSONProvider(app)
     app.config.from_mapping(
         DATA_DIR=str(DEFAULT_DATA_DIR),
         DEFAULT_LANG="ja",

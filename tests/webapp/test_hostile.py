@@ -177,3 +177,13 @@ def test_debug_cannot_be_turned_on_from_the_environment(
     app = create_app({"DATA_DIR": str(shapes_dir)})
     assert app.debug is False
     assert create_app({"DATA_DIR": str(shapes_dir), "DEBUG": True}).debug is True
+
+
+def test_json_responses_never_carry_nan(app) -> None:
+    from flask import jsonify
+
+    with app.test_request_context():
+        body = jsonify({"a": float("nan"), "b": [1.5, float("inf")]}).get_data(as_text=True)
+    assert "NaN" not in body
+    assert "Infinity" not in body
+    assert '"a":null' in body.replace(" ", "")

@@ -1,0 +1,184 @@
+"""Stored XSS: a lot layer carrying script payloads is imported, and no page runs them.
+
+The import path refuses a lot number that is a payload; free-text fields (occupant, source)
+are accepted as data. To prove the pages escape even a lot id that got in some other way (an
+older import, a hand-edited file), the payload lot is then written through the same import
+with the lot-number check switched off. Each page is opened in headless Chromium, every
+tooltip is opened, and the test checks that nothing ran, no payload element exists and the
+CSP had nothing to block (which would mean escaping failed and only the CSP saved us).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from parks.data import gpkg_path, load_layers
+from parks.errors import LotImportError
+from tests.conftest import DATA_DIR
+
+pytestmark = pytest.mark.browser
+
+MARK = "window.__xss=(window.__xss||0)+1"
+PAYLOAD = f'<img src=x onerror="{MARK}"><script>{MARK}</script><svg onload="{MARK}">'
+SAFE_NO = "X9"
+"""Lot number of the payload lot, before the payload is put into it."""
+
+GET_PAGES = [
+    "/?lang=en",
+    "/search?lang=en",
+    # lot pages (wt9): "/lots/{lot_id}",
+]
+"""Pages opened by GET; ``{lot_id}`` is the payload lot's id, URL-quoted."""
+
+COUNT_PAYLOAD = """
+  return {
+    ran: window.__xss || 0,
+    elements: document.querySelectorAll('img[src="x"], svg[onload], script:not([src]):not([type])'
+      ).length - document.querySelectorAll('script[nonce]:not([src])').length
+  };
+"""
+
+OPEN_TOOLTIPS = """
+  var opened = 0;
+  Object.keys(window).forEach(function (key) {
+    var layer = window[key];
+    if (!layer || typeof layer.eachLayer !== 'function' || typeof layer.openTooltip !== 'function') { return; }
+    try {
+      layer.eachLayer(function (sub) {
+        var at = sub.getBounds ? sub.getBounds().getCenter() : (sub.getLatLng ? sub.getLatLng() : null);
+        if (sub.getTooltip && sub.getTooltip()) { sub.openTooltip(at); opened++; }
+        else if (layer.getTooltip && layer.getTooltip() && at) { layer.openTooltip(sub, at); opened++; }
+      });
+    } catch (e) { /* layers without features */ }
+  });
+  return opened;
+"""
+
+
+def _payload_data(tmp: Path) -> tuple[Path, str]:
+    """Copy the data, import payload text through the real import path; return (dir, lot id)."""
+    import parks.lot_import as lot_import
+
+    data_dir = tmp / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    lots = load_layers(data_dir).lots_of("katatsu")
+    frame = lots[["park_id", "lot_no", "status", "geometry"]].copy().reset_index(drop=True)
+    frame.loc[0, "lot_no"] = SAFE_NO
+    frame.loc[0, "status"] = "available"
+    frame["occupant"] = PAYLOAD
+    frame["source"] = PAYLOAD
+    path = tmp / "lots.geojson"
+
+    frame.loc[0, "lot_no"] = PAYLOAD
+    frame.to_file(path, driver="GeoJSON")
+    with pytest.raises(LotImportError, match="is not a lot number"):
+        lot_import.prepare_lot_import(path, data_dir)
+
+    # The same import with the lot-number check off, as an older importer would have done.
+    saved = lot_import.LOT_NO_PATTERN
+    lot_import.LOT_NO_PATTERN = re.compile(r"^.*$", re.S)
+    try:
+        plan = lot_import.prepare_lot_import(path, data_dir)
+    finally:
+        lot_import.LOT_NO_PATTERN = saved
+    lot_import.apply_lot_import(plan, data_dir)
+    return data_dir, f"katatsu/{PAYLOAD}"
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, float]]:
+    if not gpkg_path(DATA_DIR).exists():
+        pytest.skip("data/kanazawa.gpkg not built")
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    tmp = tmp_path_factory.mktemp("xss")
+    data_dir, lot_id = _payload_data(tmp)
+    area = float(load_layers(data_dir).lot(lot_id)["area_m2"])
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(data_dir), "DEMAND_LOG": str(tmp / "demand.jsonl")}
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", lot_id, area
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def _assert_nothing_ran(driver, where: str) -> None:
+    driver.execute_script(OPEN_TOOLTIPS)
+    found = driver.execute_script(COUNT_PAYLOAD)
+    assert found == {"ran": 0, "elements": 0}, where
+    blocked = [
+        e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]
+    ]
+    assert blocked == [], where  # escaping held: the CSP had nothing to refuse
+
+
+def _wait(driver, condition, timeout: float = 30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+@pytest.mark.parametrize("page", GET_PAGES)
+def test_get_pages_run_no_payload(payload_server, driver, page: str) -> None:
+    base, lot_id, _area = payload_server
+    driver.get_log("browser")
+    driver.get(base + page.format(lot_id=quote(lot_id, safe="")))
+    _wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    _assert_nothing_ran(driver, page)
+
+
+def test_search_results_and_pitch_sheet_run_no_payload(payload_server, driver) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    base, lot_id, area = payload_server
+    driver.get_log("browser")
+    driver.get(f"{base}/search?lang=en")
+    _wait(
+        driver,
+        lambda d: d.execute_script(
+            "return window.sitingSearch && Object.keys(window.sitingSearch.lotIndex()).length;"
+        ),
+    )
+    Select(driver.find_element("name", "industry")).select_by_value("manufacturing")
+    Select(driver.find_element("name", "project")).select_by_value("new_site")
+    Select(driver.find_element("name", "origin")).select_by_value("inside_city")
+    for name, value in (("land_m2_min", area - 1), ("land_m2_max", area + 1)):
+        field = driver.find_element("name", name)
+        field.clear()
+        field.send_keys(f"{value:.0f}")
+    driver.find_element("id", "search-submit").click()
+    _wait(driver, lambda d: d.find_element("id", "results").get_attribute("data-loaded"))
+    cards = driver.find_elements("css selector", ".result-card")
+    card = next(c for c in cards if lot_id in (c.get_attribute("data-lots") or ""))
+    assert PAYLOAD in card.find_element("css selector", ".lot-ids").text  # shown as text
+    card.click()
+    _assert_nothing_ran(driver, "/search results")
+
+    search_window = driver.current_window_handle
+    before = set(driver.window_handles)
+    card.find_element("css selector", ".pitch-link").click()
+    _wait(driver, lambda d: len(d.window_handles) > len(before))
+    (sheet,) = set(driver.window_handles) - before
+    driver.switch_to.window(sheet)
+    try:
+        _wait(driver, lambda d: d.execute_script("return !!window.sitingPitch;"))
+        assert PAYLOAD in driver.find_element("tag name", "h1").text
+        _assert_nothing_ran(driver, "/pitch")
+    finally:
+        driver.close()
+        driver.switch_to.window(search_window)

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "cli.grants_cmds",
     "cli.match_cmds",
     "cli.serve_cmds",
+    "cli.demand_cmds",
 )
 """Modules that each define ``register(group)``; a missing one is skipped."""
 

@@ -361,6 +361,9 @@ class MatchResult:
     planned: tuple[LotMatch, ...]
     considered: int
     notes: tuple[str, ...] = ()
+    near_miss_counts: Mapping[str, int] = field(default_factory=dict)
+    """Lots that fail exactly one constraint, counted by that constraint (all of them, not
+    only the ``near_misses`` returned)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON data."""
@@ -368,6 +371,7 @@ class MatchResult:
             "as_of": self.as_of.isoformat(),
             "weights": self.weights.to_dict(),
             "considered_lots": self.considered,
+            "near_miss_counts": dict(self.near_miss_counts),
             "matches": [m.to_dict() for m in self.matches],
             "near_misses": [m.to_dict() for m in self.near_misses],
             "planned": [m.to_dict() for m in self.planned],
@@ -724,8 +728,17 @@ def match_table(
         matches = [grants.attach(m) for m in matches]
         near_misses = [grants.attach(m) for m in near_misses]
         planned = [grants.attach(m) for m in planned]
+    failing_once = (~stack[:, near]).sum(axis=1)
+    counts = {c: int(k) for c, k in zip(CONSTRAINTS, failing_once, strict=True) if k}
     return MatchResult(
-        as_of, weights, tuple(matches), tuple(near_misses), tuple(planned), table.size, tuple(notes)
+        as_of,
+        weights,
+        tuple(matches),
+        tuple(near_misses),
+        tuple(planned),
+        table.size,
+        tuple(notes),
+        near_miss_counts=counts,
     )
 
 

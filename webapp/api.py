@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from geo.crs import WEB_CRS
 from parks.access import isochrone as access_isochrone
-from parks.demand import demand_record, record_demand
+from parks.demand import DemandLog, demand_record
 from parks.errors import InvalidInputError
 from parks.grant_rules import load_rules
 from parks.grants import evaluate, site_for_lot, site_for_park
@@ -160,13 +160,27 @@ def match_lots() -> ResponseReturnValue:
     profile = validate_profile(req.profile)
     as_of = req.as_of or dt.date.today()
     result = match(layers, profile, as_of=as_of, top=req.top, speed_profile=req.speed_profile)
-    record_demand(
-        Path(current_app.config["DEMAND_LOG"]),
+    demand_log().record(
         demand_record(
-            profile, as_of=as_of, matches=len(result.matches), near_misses=len(result.near_misses)
-        ),
+            profile,
+            as_of=as_of,
+            matches=len(result.matches),
+            near_misses=len(result.near_misses),
+            near_miss_counts=result.near_miss_counts,
+            speed_profile=req.speed_profile,
+        )
     )
     return jsonify(result.to_dict())
+
+
+def demand_log() -> DemandLog:
+    """Return the app's demand log (one per app, so repeats are remembered across requests)."""
+    log: DemandLog | None = current_app.extensions.get("siting_demand_log")
+    if log is None:
+        log = current_app.extensions.setdefault(
+            "siting_demand_log", DemandLog(Path(current_app.config["DEMAND_LOG"]))
+        )
+    return log
 
 
 @bp.post("/grants")

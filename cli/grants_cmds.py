@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from parks.data import load_layers
-from parks.errors import SitingError
-from parks.grant_rules import build_rules, load_rules, write_rules
-from parks.grants import GrantReport, GrantResult, Lang, evaluate, site_for_lot, site_for_park, yen
-from parks.profile import load_profile
+if TYPE_CHECKING:  # imported where used, so `siting --help` does not load the domain
+    from parks.grants import GrantReport, GrantResult, Lang
 
 ELIGIBLE_WORDS = {
     "en": {True: "eligible", False: "not eligible", None: "eligibility unknown"},
@@ -26,6 +24,8 @@ ISSUER_WORDS = {
 
 
 def _amount_line(p: GrantResult, lang: Lang) -> str:
+    from parks.grants import yen
+
     if p.kind != "cash":
         return "benefit (not cash): " if lang == "en" else "優遇措置(現金ではない): "
     if p.amount_jpy is None:
@@ -40,6 +40,8 @@ def _amount_line(p: GrantResult, lang: Lang) -> str:
 
 def report_text(report: GrantReport, *, lang: Lang = "en") -> str:
     """Render a grant report as a readable explanation in Japanese or English."""
+    from parks.grants import yen
+
     en = lang == "en"
     site = report.site
     where = site.lot_id or site.park_id or "site"
@@ -160,6 +162,12 @@ def grants_command(
     data_dir: Path,
 ) -> None:
     """Estimate the location grants a firm (PROFILE.json) would get on a lot or in a park."""
+    from parks.data import load_layers
+    from parks.errors import SitingError
+    from parks.grant_rules import load_rules
+    from parks.grants import evaluate, site_for_lot, site_for_park
+    from parks.profile import load_profile
+
     if (lot_id is None) == (park_id is None):
         msg = "give exactly one of --lot LOT_ID or --park PARK_ID"
         raise click.UsageError(msg)
@@ -196,6 +204,9 @@ def grants_command(
 )
 def build_grants_command(facts_dir: Path, out_dir: Path) -> None:
     """Convert the grant facts (grants.yaml) into data/grant_rules.yaml."""
+    from parks.errors import SitingError
+    from parks.grant_rules import build_rules, write_rules
+
     try:
         doc = build_rules(facts_dir)
         path = write_rules(doc, out_dir)

@@ -38,6 +38,8 @@ from geo.network import (
     weighted_graph,
 )
 from parks.data import DESTINATION_KINDS, Layers
+from parks.drive_times import drive_minutes_table as drive_minutes_table  # its first home
+from parks.drive_times import nearest_per_kind, stored_lot_access
 from parks.errors import InvalidInputError, SitingError
 
 log = logging.getLogger(__name__)
@@ -366,14 +368,6 @@ def _lot_access_frame(
     return frame
 
 
-def _nearest_per_kind(table: pd.DataFrame, dests: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Rows of ``table`` (lot_access) that are each lot's fastest destination per kind."""
-    kinds = dests.set_index("id")["kind"]
-    t = table.dropna(subset=["minutes"]).assign(kind=lambda f: f["destination_id"].map(kinds))
-    idx = t.groupby(["lot_id", "kind"])["minutes"].idxmin()
-    return t.loc[idx.to_numpy()].reset_index(drop=True)
-
-
 def _routes(
     acc: AccessNetwork,
     graph: WeightedGraph,
@@ -383,7 +377,7 @@ def _routes(
     predecessors: np.ndarray,
     profile: str,
 ) -> pd.DataFrame:
-    nearest = _nearest_per_kind(table, acc.destinations)
+    nearest = nearest_per_kind(table, acc.destinations)
     lot_row = pd.Series(np.arange(len(lots)), index=lots["lot_id"].to_numpy())
     dest_row = pd.Series(np.arange(len(acc.destinations)), index=acc.destinations["id"].to_numpy())
     dest_xy = shapely.get_coordinates(acc.destinations.to_crs(METRIC_CRS).geometry.to_numpy())
@@ -444,11 +438,9 @@ def _destination_isochrones(
 
 def lot_access(layers: Layers, *, profile: str = "normal") -> pd.DataFrame:
     """Return the ``lot_access`` rows of one profile (stored table, else computed)."""
-    stored = layers.optional("lot_access")
-    if stored is not None and (stored["profile"] == profile).any():
-        return pd.DataFrame(stored[stored["profile"] == profile]).drop(
-            columns=["geometry"], errors="ignore"
-        )
+    stored = stored_lot_access(layers, profile)
+    if stored is not None:
+        return stored
     acc = access_network(layers)
     graph = acc.graph(profile)
     lots = layers.lots.reset_index(drop=True)
@@ -474,7 +466,7 @@ def nearest_destinations(
     """
     layers.lot(lot_id)
     table = lot_access(layers, profile=profile)
-    rows = _nearest_per_kind(table[table["lot_id"] == lot_id], layers.destinations)
+    rows = nearest_per_kind(table[table["lot_id"] == lot_id], layers.destinations)
     return {
         str(r.kind): {
             "destination_id": str(r.destination_id),
@@ -483,23 +475,6 @@ def nearest_destinations(
         }
         for r in rows.itertuples()
     }
-
-
-def drive_minutes_table(layers: Layers, *, profile: str = "normal") -> pd.DataFrame:
-    """Return one row per lot with the minutes to its nearest destination of each kind.
-
-    Columns: ``lot_id``, then for each kind (``interchange``, ``port``, ``airport``,
-    ``station``) the minutes in a column named after the kind and the destination id in
-    ``<kind>_id``. Lots with no reachable destination of a kind get NaN / None.
-    """
-    table = lot_access(layers, profile=profile)
-    nearest = _nearest_per_kind(table, layers.destinations)
-    out = pd.DataFrame({"lot_id": layers.lots["lot_id"].to_numpy()})
-    for kind in DESTINATION_KINDS:
-        part = nearest[nearest["kind"] == kind].set_index("lot_id")
-        out[kind] = out["lot_id"].map(part["minutes"]).astype(float)
-        out[f"{kind}_id"] = out["lot_id"].map(part["destination_id"])
-    return out
 
 
 DESTINATION_SNAP_M = 10.0

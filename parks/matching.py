@@ -268,7 +268,7 @@ def _drive_minutes(layers: Layers, speed_profile: str) -> pd.DataFrame | None:
     """Nearest-destination minutes per lot, or None where access has not been built."""
     if layers.optional("lot_access") is None:
         return None
-    from parks.access import drive_minutes_table
+    from parks.drive_times import drive_minutes_table
 
     return drive_minutes_table(layers, profile=speed_profile)
 

@@ -103,7 +103,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise ValueError(msg)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Japanese stays readable
 
-    app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
+    # every layer now: the app serves one consistent snapshot of the dataset
+    app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"])).load_all()
 
     from webapp import api, i18n, openapi, public, security, staff
     from webapp.errors import register_error_handlers

@@ -674,6 +674,55 @@ def match(
     )
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """The ranked lot indices of one request, before any explanation is written."""
+
+    matches: np.ndarray
+    near_misses: np.ndarray
+    planned: np.ndarray
+    near_miss_counts: dict[str, int]
+
+
+def _rank(ev: _Eval, top: int) -> tuple[Ranking, np.ndarray]:
+    """Rank matches, near misses and planned lots of an evaluation; also return fail counts."""
+    stack = np.vstack([ev.ok[c] for c in CONSTRAINTS])
+    fails = (~stack).sum(axis=0)
+    full = np.flatnonzero(fails == 0)
+    near = np.flatnonzero(fails == 1)
+    # Near misses: lots held by someone else, or opening too late, come before sold ones.
+    sold_first = (ev.status[near] == STATUS_CODES["sold"]).astype(float)
+    planned_idx = np.flatnonzero(
+        (ev.status == PLANNED) & (fails - (~ev.ok["availability"]).astype(int) == 0)
+    )
+    failing_once = (~stack[:, near]).sum(axis=1)
+    ranking = Ranking(
+        matches=_top(full, -ev.score[full], top),
+        near_misses=_top(near, sold_first - ev.score[near], top),
+        planned=_top(planned_idx, -ev.score[planned_idx], top),
+        near_miss_counts={c: int(k) for c, k in zip(CONSTRAINTS, failing_once, strict=True) if k},
+    )
+    return ranking, full
+
+
+def rank_table(
+    table: LotTable,
+    profile: FirmProfile,
+    *,
+    as_of: date,
+    top: int = 10,
+    weights: Weights | None = None,
+    grant_share: Mapping[str, float] | None = None,
+) -> Ranking:
+    """Rank single lots for ``profile`` (constraints, score, order) without explaining them.
+
+    :func:`match_table` explains the lots this returns; ranking alone is what a caller
+    needs that only counts or orders lots.
+    """
+    ev = _evaluate(table, profile, as_of, weights or Weights(), grant_share=grant_share or {})
+    return _rank(ev, top)[0]
+
+
 def match_table(
     table: LotTable,
     profile: FirmProfile,
@@ -687,13 +736,10 @@ def match_table(
     """Match against a prepared LotTable (see :func:`match`)."""
     weights = weights or Weights()
     ev = _evaluate(table, profile, as_of, weights, grant_share=grant_share or {})
-    stack = np.vstack([ev.ok[c] for c in CONSTRAINTS])
-    fails = (~stack).sum(axis=0)
-    full = np.flatnonzero(fails == 0)
-    near = np.flatnonzero(fails == 1)
+    ranking, full = _rank(ev, top)
     notes: list[str] = []
 
-    matches = [_single(table, ev, i, profile, as_of) for i in _top(full, -ev.score[full], top)]
+    matches = [_single(table, ev, i, profile, as_of) for i in ranking.matches]
     if profile.land_m2_min is not None and len(full) == 0:
         assembled = _assemblies(table, ev, profile, as_of, top, weights)
         if assembled:
@@ -704,18 +750,8 @@ def match_table(
         matches.sort(key=lambda m: -m.score)
         matches = matches[:top]
 
-    # Near misses: lots held by someone else, or opening too late, come before sold ones.
-    sold_first = (ev.status[near] == STATUS_CODES["sold"]).astype(float)
-    near_misses = [
-        _single(table, ev, i, profile, as_of) for i in _top(near, sold_first - ev.score[near], top)
-    ]
-    planned_idx = np.flatnonzero(
-        (ev.status == PLANNED) & (fails - (~ev.ok["availability"]).astype(int) == 0)
-    )
-    planned = [
-        _single(table, ev, i, profile, as_of)
-        for i in _top(planned_idx, -ev.score[planned_idx], top)
-    ]
+    near_misses = [_single(table, ev, i, profile, as_of) for i in ranking.near_misses]
+    planned = [_single(table, ev, i, profile, as_of) for i in ranking.planned]
     if not matches:
         notes.append("no lot meets every constraint on this date")
     if table.is_illustrative is not None and table.is_illustrative.any():
@@ -728,8 +764,6 @@ def match_table(
         matches = [grants.attach(m) for m in matches]
         near_misses = [grants.attach(m) for m in near_misses]
         planned = [grants.attach(m) for m in planned]
-    failing_once = (~stack[:, near]).sum(axis=1)
-    counts = {c: int(k) for c, k in zip(CONSTRAINTS, failing_once, strict=True) if k}
     return MatchResult(
         as_of,
         weights,
@@ -738,7 +772,7 @@ def match_table(
         tuple(planned),
         table.size,
         tuple(notes),
-        near_miss_counts=counts,
+        near_miss_counts=ranking.near_miss_counts,
     )
 
 

@@ -56,7 +56,8 @@ class Weights:
       with ACCESS_KIND_WEIGHTS; a kind the firm sets a limit for counts twice.
     - ``land_fit``: 1 at the middle of the firm's area range, falling linearly to 0.5 at its
       ends (0.5 when the firm gives no range).
-    - ``net_cost``: the grant cash (if combinable) as a share of the firm's investment,
+    - ``net_cost``: the sure grant cash (city + prefecture if combinable; numbers-only
+      estimate, :func:`parks.grants.estimate_grants`) as a share of the firm's investment,
       divided by 0.3 and clipped; where a lot's price is known the net land cost per m² is
       compared instead (cheapest = 1). No park price is public, so today it is the grant share.
     - ``cluster``: a proxy for same-industry neighbours, since occupants' industries per lot

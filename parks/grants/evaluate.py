@@ -994,8 +994,8 @@ def _step(rule: GrantRule, step: Step, start: date | None) -> StepResult:
     if step.timing == "before_building" and start is not None:
         due = start
         message = Message(
-            "%(step)s: before building starts, so before %(due)s at the latest (the planned "
-            "start of operation)",
+            "%(step)s: before building starts, and so before %(due)s (operational_by) at the "
+            "latest",
             {"step": what, "due": start},
         )
     elif step.timing == "within_one_year_of_operation":

@@ -614,3 +614,67 @@ def test_site_for_park_reads_zones(layers) -> None:
     assert {"factory_site_zone", "priority_promotion_zone"} <= site.zone_kinds
     assert site.area_m2 is None
     assert site.lot_id is None
+
+
+def test_site_for_point_inside_a_park_and_outside(layers) -> None:
+    from parks.grants import site_for_point
+
+    centre = layers.parks[layers.parks["park_id"] == "techno-park"].geometry.iloc[0]
+    inner = centre.representative_point()
+    site = site_for_point(layers, inner.x, inner.y)
+    assert site.park_id == "techno-park"
+    assert "factory_site_zone" in site.zone_kinds
+    assert site.point == (inner.x, inner.y)
+    town = site_for_point(layers, 136.6560, 36.5614)  # Korinbo, in the city centre
+    assert town.park_id is None
+    assert "factory_site_zone" not in town.zone_kinds
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "message"),
+    [
+        (139.767, 35.681, "outside Kanazawa"),
+        (36.56, 136.65, "latitude"),
+        (float("nan"), 36.5, "longitude"),
+    ],
+)
+def test_site_for_point_rejects_points_outside_the_city(layers, lon, lat, message) -> None:
+    from parks.errors import InvalidInputError
+    from parks.grants import site_for_point
+
+    with pytest.raises(InvalidInputError, match=message):
+        site_for_point(layers, lon, lat)
+
+
+@pytest.mark.parametrize("project", ["new_site", "expansion", "acquisition"])
+def test_every_sentence_renders_in_both_languages(project: str) -> None:
+    """Each reason, formula and step renders from the catalogs with all its parameters."""
+    from parks.profile import INDUSTRIES
+    from webapp.i18n import render_message
+
+    sites = [
+        FACTORY_LOT,
+        OUTSIDE,
+        Site(park_id="techno-park", zone_kinds=frozenset({"factory_site_zone"}), zoning="工業地域"),
+        Site(zone_kinds=frozenset({"city_core_zone", "satellite_office_zone"}), zoning="商業地域"),
+    ]
+    for industry in INDUSTRIES:
+        profile = firm(
+            industry=industry,
+            project=project,
+            hq_functions=industry == "software",
+            investment_jpy={"land": 50_000_000, "building": 30_000_000},
+            new_hires=3,
+            regular_employees=12,
+            operational_by="2027-06-01",
+        )
+        for site in sites:
+            report = run(profile, site, as_of=date(2024, 10, 1))
+            ja = report.to_dict("ja", render_message)
+            en = report.to_dict("en", render_message)
+            for p_ja, p_en in zip(ja["programmes"], en["programmes"], strict=True):
+                assert p_ja["formula"]
+                for r_ja, r_en in zip(p_ja["reasons"], p_en["reasons"], strict=True):
+                    assert r_ja["text"] != r_en["text"], r_en["text"]
+                    assert "%(" not in r_ja["text"] + r_en["text"]
+            assert all(s["text"] for s in ja["steps"])

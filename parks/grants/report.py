@@ -346,6 +346,8 @@ class GrantReport:
                 "possible_jpy": sum(p.possible_jpy or 0 for p in maybe),
                 "up_to": any(p.up_to for p in maybe),
                 "counted": [p.id for p in counted],
+                "possible_from": [p.id for p in maybe if p.possible_jpy],
+                "tier": weakest_tier(c for p in maybe for c in p.amount_cites),
                 "amount_unknown": [p.id for p in cash if p.eligible is True and p.sure_jpy is None],
                 "possible_unknown": [p.id for p in maybe if p.possible_jpy is None],
                 "eligibility_unknown": [
@@ -361,6 +363,14 @@ class GrantReport:
             "sure_jpy": out["city"]["sure_jpy"] + out["prefecture"]["sure_jpy"],
             "possible_jpy": out["city"]["possible_jpy"] + out["prefecture"]["possible_jpy"],
             "up_to": out["city"]["up_to"] or out["prefecture"]["up_to"],
+            "tier": weakest_tier(
+                c
+                for p in self.programmes
+                if p.issuer in ("city", "prefecture")
+                and p.kind == "cash"
+                and p.eligible is not False
+                for c in p.amount_cites
+            ),
         }
         out["non_cash_benefits"] = [
             p.id for p in self.programmes if p.kind != "cash" and p.eligible is not False

@@ -258,6 +258,9 @@ def test_every_amount_and_condition_in_json_carries_source_and_tier(
         for step in programme["steps"]:
             assert step["tier"] in tiers
     assert checked > 50
+    for issuer in ("city", "prefecture", "if_combinable"):
+        if data["totals"][issuer]["possible_jpy"]:
+            assert data["totals"][issuer]["tier"] in tiers
     for path, node in _walk(data):
         if "source" in node and isinstance(node["source"], dict):
             assert node["source"]["tier"] in tiers, path

@@ -468,14 +468,23 @@ def _paths() -> dict[str, Any]:
         "/api/grants": {
             "post": {
                 "operationId": "estimateGrants",
-                "summary": "Grant estimate for a firm profile at one lot or one park.",
+                "summary": "Grant estimate for a firm profile at a lot, a park or any point.",
                 "parameters": [
-                    _query("lot", {"type": "string", "maxLength": 80}, "A lot id (or park)."),
-                    _query("park", {"type": "string", "maxLength": 40}, "A park id (or lot)."),
+                    _query("lot", {"type": "string", "maxLength": 80}, "A lot id."),
+                    _query("park", {"type": "string", "maxLength": 40}, "A park id."),
+                    _query(
+                        "at",
+                        {"type": "string", "maxLength": 60, "examples": ["136.6485,36.5780"]},
+                        "Any point in Kanazawa, LON,LAT. Give exactly one of lot, park, at.",
+                    ),
                     *MATCH_OPTIONS,
                 ],
                 "requestBody": _match_request(
-                    {"lot": {"type": "string"}, "park": {"type": "string"}}
+                    {
+                        "lot": {"type": "string"},
+                        "park": {"type": "string"},
+                        "at": {"type": "string"},
+                    }
                 ),
                 "responses": {
                     "200": _json(_ref("GrantReport"), "Every programme explained."),

@@ -512,6 +512,7 @@ class MatchRequest:
     speed_profile: str
     lot_id: str | None = None
     park_id: str | None = None
+    at: str | None = None
 
 
 MATCH_PARAMS = ("as_of", "top", "lang", "speed_profile")
@@ -570,6 +571,7 @@ def parse_match_request(
         raise InvalidInputError(problems)
     lot_id = options.get("lot")
     park_id = options.get("park")
+    at = options.get("at")
     return MatchRequest(
         profile=profile,
         as_of=as_of,
@@ -578,6 +580,7 @@ def parse_match_request(
         speed_profile=speed,
         lot_id=None if lot_id is None else str(lot_id),
         park_id=None if park_id is None else str(park_id),
+        at=None if at is None else str(at),
     )
 
 
@@ -600,6 +603,27 @@ def reject_figures_in_url(args: Mapping[str, str]) -> None:
             names=", ".join(figures[:10]),
         )
         raise InvalidInputError(msg)
+
+
+def validate_point(value: str) -> tuple[float, float]:
+    """Return ``(lon, lat)`` from ``LON,LAT`` text (degrees, e.g. ``136.6485,36.5780``).
+
+    Raises
+    ------
+    InvalidInputError
+        If the text is not two finite numbers separated by a comma.
+    """
+    parts = value.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        lon, lat = float(parts[0]), float(parts[1])
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise ValueError
+    except ValueError:
+        msg = f"at must be two numbers LON,LAT in degrees (e.g. at=136.6485,36.5780); got {value!r}"
+        raise InvalidInputError(msg) from None
+    return lon, lat
 
 
 @dataclass(frozen=True)

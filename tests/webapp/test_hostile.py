@@ -68,9 +68,9 @@ def test_an_over_large_number_in_the_profile_is_a_400(en_client) -> None:
 
 
 def test_grants_with_an_empty_lot_is_a_400_not_no_park_none(en_client) -> None:
-    response = en_client.post("/api/grants?lot=", json=PROFILE)
+    response = en_client.post("/api/grants?lot=", json=PROFILE)  # main words it "lot= is empty"
     assert response.status_code == 400
-    assert "exactly one of lot" in response.get_json()["error"]
+    assert "lot= is empty" in response.get_json()["error"]
     assert "None" not in response.get_json()["error"]
 
 

@@ -144,6 +144,7 @@ def test_map_page_is_gzipped_when_accepted(client) -> None:
     packed = client.get("/?lang=en", headers={"Accept-Encoding": "gzip, deflate"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed.headers["Vary"]
+
     def without_nonce(response, body: bytes) -> bytes:  # each response has its own nonce
         nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
         return body.replace(nonce.encode(), b"NONCE")

@@ -369,7 +369,7 @@ def _paths() -> dict[str, Any]:
                 "parameters": [
                     _query(
                         "status",
-                        {"type": "array", "items": {"enum": list(LOT_STATUSES)}, "maxItems": 5},
+                        {"type": "array", "items": {"enum": list(LOT_STATUSES)}},
                         "Statuses to keep (repeat the parameter, or separate by commas).",
                         style="form",
                         explode=True,

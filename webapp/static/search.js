@@ -115,14 +115,24 @@
     }
   });
 
+  // /api/lots is paged: follow its "next" links until every lot of the date is on the map.
   function loadLots(asOf) {
     if (loadedLotsDate === asOf) { return Promise.resolve(); }
-    var url = config.urls.lots + (asOf ? "?as_of=" + encodeURIComponent(asOf) : "");
-    return fetchJson(url).then(function (res) {
-      if (res.status !== 200) { return; }
+    var first = config.urls.lots + "?limit=5000" + (asOf ? "&as_of=" + encodeURIComponent(asOf) : "");
+    var pages = [];
+    function fetchPage(url) {
+      return fetchJson(url).then(function (res) {
+        if (res.status !== 200) { return false; }
+        pages.push(res.body);
+        var next = (res.body.links || []).filter(function (link) { return link.rel === "next"; })[0];
+        return next ? fetchPage(next.href) : true;
+      });
+    }
+    return fetchPage(first).then(function (complete) {
+      if (!complete) { return; }
       lotLayer.clearLayers();
       lotIndex = {};
-      lotLayer.addData(res.body);
+      pages.forEach(function (page) { lotLayer.addData(page); });
       loadedLotsDate = asOf;
     });
   }

@@ -9,6 +9,7 @@ and raises :class:`~parks.errors.InvalidFirmProfileError` listing them all.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -284,7 +285,7 @@ def validate_profile(data: object) -> FirmProfile:
     >>> p.investment.land, p.investment.building
     (100, None)
     """
-    problems = schema_problems(data)
+    problems = _non_finite_problems(data) or schema_problems(data)
     if problems:
         # Add cross-field problems too when the fields involved are well typed.
         if isinstance(data, dict):
@@ -292,6 +293,17 @@ def validate_profile(data: object) -> FirmProfile:
         raise InvalidFirmProfileError(problems)
     assert isinstance(data, dict)  # guaranteed by the schema's "type": "object"
     return _profile_from_valid(data)
+
+
+def _non_finite_problems(data: object, path: str = "$") -> list[str]:
+    """Return a problem for every NaN or infinite number (JSON Schema lets them through)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [f"{path}: {data!r} is not a finite number"]
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _non_finite_problems(v, f"{path}.{k}")]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _non_finite_problems(v, f"{path}[{i}]")]
+    return []
 
 
 def _loose_cross_field_problems(data: dict[str, Any]) -> list[str]:

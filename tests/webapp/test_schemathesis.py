@@ -45,7 +45,8 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory):
     log = tmp_path_factory.mktemp("schemathesis") / "demand.jsonl"
-    with running_server(DATA_DIR, log) as url:
+    # SITING_DEBUG must not turn anything on under the production server
+    with running_server(DATA_DIR, log, env={"SITING_DEBUG": "true"}) as url:
         yield url
 
 
@@ -114,3 +115,19 @@ def test_document_is_openapi_3_1(api_schema) -> None:
         for op in path.values():
             if "requestBody" in op:
                 assert {"400", "413", "415"} <= set(op["responses"])
+
+
+def test_production_server_has_no_debugger_and_no_version_banner(live_url: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_url}/api/parks") as response:
+        assert response.headers["Server"] == "gunicorn"  # no version
+        assert "nonce" not in response.headers["Content-Security-Policy"]  # no inline script
+        assert response.headers["X-Frame-Options"] == "DENY"
+    for path, status in (("/console", 404), ("/?__debugger__=yes&cmd=resource&f=style.css", 400)):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(f"{live_url}{path}")
+        assert info.value.code == status  # no debugger console or resource behind either
+        assert b"Werkzeug" not in info.value.read()
+        info.value.close()

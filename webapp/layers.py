@@ -354,12 +354,23 @@ def layer(name: str) -> Response:
 def _lots_response(
     layers: Layers, header: dict[str, Any], lang: Lang, as_of: dt.date | None
 ) -> Response:
-    """Answer the lots layer with statuses on ``as_of`` (never cached: statuses change)."""
-    lots = lot_features(lots_on(layers, as_of), layers.parks, lang=lang)
+    """Answer the lots layer with statuses on ``as_of``.
+
+    Statuses can change while the app runs (staff record a sale), so the body is cached
+    under the statuses themselves: a change makes a new key, and browsers revalidate.
+    """
+    lots = lots_on(layers, as_of)
+    statuses = tuple(zip(lots["lot_id"].astype(str), lots["status"].astype(str), strict=True))
     header["as_of"] = _iso(as_of)
     header["status_date"] = _iso(status_date(layers, as_of))
-    body = _collection(header, web_features(lots).select(None))
-    return encoded_response(encode(body, dynamic=True), GEOJSON, cache_control=REVALIDATE)
+
+    def build() -> Encoded:
+        features = web_features(lot_features(lots, layers.parks, lang=lang))
+        return encode(_collection(header, features.select(None)))
+
+    key = ("lots", lang, header["as_of"], header["status_date"], statuses)
+    encoded: Encoded = get_cache().get(layers, key, build)
+    return encoded_response(encoded, GEOJSON, cache_control=REVALIDATE)
 
 
 @bp.get("/lots/statuses")
@@ -558,6 +569,24 @@ def map_config(
             else None
         ),
     }
+
+
+def preload_urls(config: Mapping[str, Any]) -> list[str]:
+    """Return the layer URLs a page can preload: those shown at start that need no zoom.
+
+    They are exactly the URLs map-core.js requests (same parameters, same order), so a
+    ``<link rel="preload" as="fetch" crossorigin>`` lets the browser fetch them while the
+    scripts load. Layers simplified per zoom depend on the window size and are left out.
+    """
+    urls = []
+    for layer in config["layers"]:
+        if not layer["visible"] or layer["detail"]:
+            continue
+        query = f"lang={config['lang']}"
+        if layer["name"] == "lots" and config["as_of"]:
+            query += f"&as_of={config['as_of']}"
+        urls.append(config["urls"]["layer"].replace("__NAME__", layer["name"]) + "?" + query)
+    return urls
 
 
 def init_app(app: Any) -> None:

@@ -10,7 +10,7 @@ from parks.data import LOT_STATUSES
 from webapp import get_layers
 from webapp.assets import encode, encoded_response
 from webapp.i18n import current_lang, gettext_in
-from webapp.layers import CREDITS, latest_event_date, map_config, status_date
+from webapp.layers import CREDITS, latest_event_date, map_config, preload_urls, status_date
 from webapp.maps import STATUS_COLOURS, UNKNOWN_STATUS_COLOUR
 from webapp.profile_form import FIELDS, SECTIONS
 from webapp.requests import parse_map_query
@@ -31,9 +31,11 @@ def map_page(as_of: dt.date | None) -> Response:
     as_of_text = as_of.isoformat() if as_of else None
     shown_date = status_date(layers, as_of)
     latest = latest_event_date(layers)
+    config = map_config(as_of=as_of)
     page = render_template(
         "public/map.html",
-        map_config=map_config(as_of=as_of),
+        map_config=config,
+        preload=preload_urls(config),
         as_of=as_of_text or "",
         status_date=shown_date.isoformat() if shown_date else None,
         latest_event=latest.isoformat() if latest and as_of and as_of > latest else None,

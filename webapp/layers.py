@@ -65,6 +65,9 @@ GEOJSON = "application/geo+json"
 STATIC_LAYER_CACHE = "public, max-age=3600"
 """Cache-Control of layers that only change with a new data build (everything but lots)."""
 
+TILED_LAYERS = ("water", "roads", "rail")
+"""Basemap layers hidden at start when a tile server (``SITING_TILES``) draws the basemap."""
+
 MIN_ZOOM = 0
 MAX_ZOOM = 22
 _ZOOM = re.compile(r"^\d{1,2}$")
@@ -505,7 +508,7 @@ def map_config(
     as_of
         Lot status date (None: latest).
     lots, parks
-        Lots or parks the map opens on (default: every park).
+        Lots or parks the map opens on (default: every park); the lots are outlined.
     visible
         Layers to show or hide at start instead of the defaults, by name.
 
@@ -527,12 +530,14 @@ def map_config(
     if unknown:
         msg = f"no map layer(s) {', '.join(sorted(unknown))}; layers: {[s.name for s in specs]}"
         raise ValueError(msg)
+    tiles = current_app.config.get("TILES")
     layer_configs = []
     for spec in specs:
         config = spec.to_config(lang, title=layer_title(layers, spec, lang))
-        config["visible"] = overrides.get(spec.name, spec.visible)
+        # a tile server draws roads, water and rail itself; ours stay in the layer control
+        default = spec.visible and not (tiles and spec.name in TILED_LAYERS)
+        config["visible"] = overrides.get(spec.name, default)
         layer_configs.append(config)
-    tiles = current_app.config.get("TILES")
     return {
         "lang": lang,
         "as_of": _iso(as_of),
@@ -548,6 +553,7 @@ def map_config(
         "detail_zooms": list(DETAIL_ZOOMS),
         "max_bbox_px": MAX_BBOX_PX,
         "bounds": _focus_bounds(layers, lots, parks),
+        "focus": {"lots": list(lots), "parks": list(parks)},
         "dash": ILLUSTRATIVE_DASH,
         "legend": {
             "statuses": [

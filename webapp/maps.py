@@ -678,10 +678,85 @@ def road_features(roads: gpd.GeoDataFrame, *, classes: Sequence[str]) -> gpd.Geo
     return _merge_lines(kept, "class")
 
 
-def water_features(water: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return water bodies (no properties: the basemap is not interactive)."""
+SEA_TILE_ZOOM = 13
+"""Zoom of the vector tiles the OSM extract was cut from (shared/data/SOURCES.md)."""
+
+
+def tile_bounds(x: int, y: int, zoom: int) -> tuple[float, float, float, float]:
+    """Return west, south, east, north of a web-mercator tile."""
+    n = 2.0**zoom
+
+    def lat(row: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def tile_of(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """Return the ``(x, y)`` of the web-mercator tile holding a point."""
+    n = 2.0**zoom
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(y)
+
+
+def missing_sea_tiles(
+    water: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, *, zoom: int = SEA_TILE_ZOOM
+) -> list[Any]:
+    """Return the tiles of open sea that the source extract lost, as boxes.
+
+    The extract deleted every tile that was entirely ocean, so the sea has tile-shaped holes
+    that read as land. A tile is taken for lost sea when it lies inside the data's extent,
+    holds no water and no road, and touches the sea (or another such tile). Land tiles
+    always hold something (a road, a coastline), so only open sea qualifies.
+    """
+    ocean = water[water["class"] == "ocean"]
+    if ocean.empty or roads.empty:
+        return []
+    sea = shapely.union_all(ocean.geometry.values)
+    all_water = shapely.union_all(water.geometry.values)
+    roads_tree = shapely.STRtree(roads.geometry.values)
+    west, south, east, north = (float(v) for v in roads.total_bounds)
+    x0, y0 = tile_of(west, north, zoom)
+    x1, y1 = tile_of(east, south, zoom)
+    empty = {}
+    for x in range(x0, x1 + 1):
+        for y in range(y0, y1 + 1):
+            w, s, e, n = tile_bounds(x, y, zoom)
+            if w < west or e > east or s < south or n > north:
+                continue  # beyond the extract: unknown, not sea
+            margin = (e - w) * 1e-4
+            inner = shapely.box(w + margin, s + margin, e - margin, n - margin)
+            if shapely.intersects(inner, all_water) or len(roads_tree.query(inner)):
+                continue
+            empty[(x, y)] = shapely.box(w, s, e, n)
+    found: list[Any] = []
+    grown = True
+    while grown:
+        grown = False
+        for key, tile in list(empty.items()):
+            if shapely.length(shapely.intersection(tile.boundary, sea)) > 0:
+                found.append(tile)
+                sea = shapely.union(sea, tile)
+                del empty[key]
+                grown = True
+    return found
+
+
+def water_features(
+    water: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """Return water bodies (no properties: the basemap is not interactive).
+
+    Given the roads, the sea tiles the source lost (:func:`missing_sea_tiles`) are filled
+    back in, so the sea does not show square islands.
+    """
     water = _web(water)
-    return _frame({}, water.geometry.values)
+    geoms = list(water.geometry.values)
+    if roads is not None:
+        tiles = missing_sea_tiles(water, _web(roads))
+        if tiles:
+            geoms.append(shapely.union_all(tiles))
+    return _frame({}, geoms)
 
 
 def boundary_features(boundary: gpd.GeoDataFrame, *, lang: Lang) -> gpd.GeoDataFrame:
@@ -926,7 +1001,7 @@ def build_layer(
     if name == "boundary":
         return boundary_features(layers.boundary, lang=lang)
     if name == "water":
-        return water_features(layers.water)
+        return water_features(layers.water, layers.roads)
     if name == "roads":
         return road_features(layers.roads, classes=road_classes(zoom))
     if name == "rail":

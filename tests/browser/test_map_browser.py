@@ -273,3 +273,43 @@ def test_no_console_errors(live_server: str, driver) -> None:
         _open(driver, url)
     severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
+
+
+def test_module_api_highlights_and_fits_lots(live_server: str, driver) -> None:
+    """What other pages use: highlight + fit, and a declarative map with its lot outlined."""
+    lot_id = _get_json(f"{live_server}/api/layers/lots")["features"][0]["properties"]["lot_id"]
+    _open(driver, f"{live_server}/?lang=ja")
+    before = driver.execute_script("return window.sitingMap.map.getZoom();")
+    driver.execute_script("return window.sitingMap.highlight([arguments[0]], {fit: true});", lot_id)
+    _wait(driver, lambda d: d.find_element("id", "map").get_attribute("data-highlighted") == lot_id)
+    _wait(driver, lambda d: d.execute_script("return window.sitingMap.map.getZoom();") > before)
+    strokes = driver.execute_script(
+        "return [...document.querySelectorAll('.leaflet-sm-lots-pane path')]"
+        ".map(p => p.getAttribute('stroke'));"
+    )
+    assert strokes.count("#d6006f") == 1
+
+    # a second, declarative map (as a lot page would have), with no controls
+    driver.execute_script(
+        """
+        const config = JSON.parse(document.getElementById('map-config').textContent);
+        config.focus = {lots: [arguments[0]], parks: []};
+        const data = document.createElement('script');
+        data.type = 'application/json';
+        data.id = 'second-config';
+        data.textContent = JSON.stringify(config);
+        const box = document.createElement('div');
+        box.id = 'second-map';
+        box.setAttribute('data-siting-map', 'second-config');
+        box.setAttribute('data-controls', 'false');
+        box.style.height = '200px';
+        document.body.append(data, box);
+        SitingMap.createAll();
+        """,
+        lot_id,
+    )
+    _wait(driver, lambda d: d.find_element("id", "second-map").get_attribute("data-ready"))
+    second = driver.find_element("id", "second-map")
+    assert second.get_attribute("data-highlighted") == lot_id
+    assert second.find_elements("css selector", ".sm-panel") == []
+    assert second.find_elements("css selector", ".sm-label")  # park names still shown

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import re
+from datetime import date
 
 import pytest
 import shapely
@@ -279,3 +281,83 @@ def test_real_lot_statuses_match_the_lots_layer(real_client) -> None:
         statuses
     )
     assert json.dumps(statuses)  # plain JSON
+
+
+# ------------------------------------------------------------------ map_config for any page
+
+
+def test_map_config_opens_on_given_lots(app) -> None:
+    from webapp.layers import map_config
+
+    with app.test_request_context("/?lang=en"):
+        whole = map_config()
+        one = map_config(lots=["techno-park/2"])
+    (south, west), (north, east) = one["bounds"]
+    # lot 2 is a 100 m square: about 0.0011 degrees of longitude at 36.6 N, 0.0009 of latitude
+    assert east - west == pytest.approx(0.00112, abs=0.0001)
+    assert north - south == pytest.approx(0.0009, abs=0.0001)
+    assert one["focus"] == {"lots": ["techno-park/2"], "parks": []}
+    assert whole["bounds"] != one["bounds"]
+    assert whole["urls"]["lot"] == "/lots/__ID__"
+    assert whole["urls"]["park"] == "/parks/__ID__"
+
+
+def test_map_config_layers_can_be_shown_or_hidden(app) -> None:
+    from webapp.layers import map_config
+
+    with app.test_request_context("/"):
+        config = map_config(visible={"zones": True, "lots": False})
+        with pytest.raises(ValueError, match="no map layer"):
+            map_config(visible={"tiles": True})
+    visible = {layer["name"]: layer["visible"] for layer in config["layers"]}
+    assert visible["zones"] is True
+    assert visible["lots"] is False
+
+
+def test_with_a_tile_server_our_basemap_starts_hidden(shapes_dir) -> None:
+    from webapp import create_app
+    from webapp.layers import map_config
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(shapes_dir),
+            "TILES": "https://tiles.example/{z}/{x}/{y}.png",
+            "TILES_ATTRIBUTION": "© Example tiles",
+        }
+    )
+    with app.test_request_context("/"):
+        config = map_config()
+    visible = {layer["name"]: layer["visible"] for layer in config["layers"]}
+    assert (visible["roads"], visible["water"], visible["rail"]) == (False, False, False)
+    assert visible["boundary"] is True
+    assert config["tiles"] == {
+        "url": "https://tiles.example/{z}/{x}/{y}.png",
+        "attribution": "© Example tiles",
+    }
+
+
+def test_preload_urls_are_the_layers_shown_without_zoom(app) -> None:
+    from webapp.layers import map_config, preload_urls
+
+    with app.test_request_context("/?lang=ja"):
+        urls = preload_urls(map_config())
+        dated = preload_urls(map_config(as_of=date(2021, 4, 1)))
+    assert urls == [
+        "/api/layers/parks?lang=ja",
+        "/api/layers/lots?lang=ja",
+        "/api/layers/destinations?lang=ja",
+    ]
+    assert "/api/layers/lots?lang=ja&as_of=2021-04-01" in dated
+
+
+def test_openapi_paths_cover_every_layer_route(app) -> None:
+    from webapp.layers import openapi_paths
+
+    documented = set(openapi_paths())
+    routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("layers.")
+    }
+    assert routes == documented

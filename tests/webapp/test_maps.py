@@ -18,6 +18,7 @@ from webapp.maps import (
     DETAIL_ZOOMS,
     ILLUSTRATIVE_DASH,
     LAYER_NAMES,
+    SEA_TILE_ZOOM,
     STATUS_COLOURS,
     available_layers,
     band_features,
@@ -29,11 +30,15 @@ from webapp.maps import (
     layer_spec,
     lot_features,
     lot_style,
+    missing_sea_tiles,
     park_features,
     road_classes,
     route_features,
     routes_per_park,
     simplify_tolerance_deg,
+    tile_bounds,
+    tile_of,
+    water_features,
     web_features,
     zone_features,
 )
@@ -359,3 +364,39 @@ def test_bbox_selects_features_near_the_box() -> None:
     chosen = web.select((136.55, 36.55, 136.65, 36.65))
     assert [json.loads(t)["properties"]["n"] for t in chosen] == [1]
     assert len(web.select(None)) == 2
+
+
+def test_sea_tiles_lost_by_the_source_are_filled() -> None:
+    """A 3 x 3 block of sea tiles whose middle tile was deleted: only that tile comes back."""
+    x, y = tile_of(136.70, 36.60, SEA_TILE_ZOOM)
+    tiles = {
+        (i, j): box(*tile_bounds(i, j, SEA_TILE_ZOOM))
+        for i in range(x - 1, x + 2)
+        for j in range(y - 1, y + 2)
+    }
+    sea = shapely.union_all([t for k, t in tiles.items() if k != (x, y)])
+    water = gpd.GeoDataFrame({"class": ["ocean"]}, geometry=[sea], crs=WEB_CRS)
+    west, south, east, north = shapely.union_all(list(tiles.values())).bounds
+    roads = gpd.GeoDataFrame(  # a ferry line along the block's diagonal sets the extent
+        {"class": ["minor", "minor"]},
+        geometry=[
+            LineString([(west, south), (west + 0.001, south + 0.001)]),
+            LineString([(east - 0.001, north - 0.001), (east, north)]),
+        ],
+        crs=WEB_CRS,
+    )
+    (found,) = missing_sea_tiles(water, roads)
+    assert found.equals(tiles[(x, y)])
+    # a road in the hole means land: nothing is filled
+    with_road = pd.concat(
+        [
+            roads,
+            gpd.GeoDataFrame(
+                {"class": ["minor"]}, geometry=[found.centroid.buffer(1e-4).exterior], crs=WEB_CRS
+            ),
+        ],
+        ignore_index=True,
+    )
+    assert missing_sea_tiles(water, with_road) == []
+    assert len(water_features(water, roads)) == 2
+    assert len(water_features(water)) == 1

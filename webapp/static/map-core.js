@@ -33,17 +33,23 @@
  *   m.ready.then(function () { return m.highlight(["inaho/3"], { fit: true }); });
  *
  * Python side: map_config(as_of=date|None, lots=[ids], parks=[ids], visible={name: bool})
- * opens the map on those lots/parks (default: all parks) with those layers shown.
+ * opens the map on those lots/parks (default: all parks), the lots outlined, with those
+ * layers shown. Without any page script: <div data-siting-map="map-config"
+ * data-controls="false" data-interactive="false"></div> (the last two optional) makes the
+ * map on DOMContentLoaded; the instance is then element.sitingMap.
  *
  * API (stable: add to it, do not change it)
  *   SitingMap.readConfig(id)            parse the JSON config block with that element id
  *   SitingMap.format(template, values)  fill "{name}" placeholders of a config.t string
+ *   SitingMap.createAll()               create the [data-siting-map] maps not made yet (runs
+ *                                       by itself on DOMContentLoaded)
  *   SitingMap.create(element, config, options) -> instance; options (all optional):
  *     layers: {name: bool}       show/hide layers at start (overrides config)
  *     controls: false | {layers: bool, legend: bool, credits: bool}   (default: all true)
  *     collapsed: bool            controls start collapsed (default: map narrower than 600 px)
  *     interactive: bool          false: a still map (print): no popups, no pan/zoom
  *     fit: target                where to open (default: config.bounds), see fit()
+ *     highlight: [lotIds]        lots outlined once drawn (default: config.focus.lots)
  *   instance.map                 the Leaflet map
  *   instance.ready               Promise: every layer shown at start is drawn (never rejects;
  *                                on a failed request the element gets data-ready="error")
@@ -852,7 +858,11 @@
     if (options.fit && options.fit !== "parks") { fit(options.fit); }
 
     var initial = specs.filter(isInitiallyVisible);
+    var focusLots = options.highlight || (config.focus && config.focus.lots) || [];
     var ready = Promise.all(initial.map(function (spec) { return show(spec.name); }))
+      .then(function () {
+        return focusLots.length ? highlight(focusLots) : null;
+      })
       .then(function () {
         element.setAttribute("data-ready", "true");
         mark("sitingmap-ready");
@@ -879,5 +889,25 @@
     };
   }
 
-  global.SitingMap = { create: create, readConfig: readConfig, format: format, version: 1 };
+  // Declarative use, no page script needed:
+  //   <div id="lot-map" data-siting-map="lot-map-config" data-controls="false"></div>
+  // creates a map from the JSON block with that id; the instance is element.sitingMap.
+  function autoCreate() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-siting-map]"), function (node) {
+      if (node.sitingMap) { return; }
+      var options = {};
+      if (node.getAttribute("data-controls") === "false") { options.controls = false; }
+      if (node.getAttribute("data-interactive") === "false") { options.interactive = false; }
+      node.sitingMap = create(node, readConfig(node.getAttribute("data-siting-map")), options);
+    });
+  }
+
+  global.SitingMap = {
+    create: create, createAll: autoCreate, readConfig: readConfig, format: format, version: 1
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", autoCreate);
+  } else {
+    autoCreate();
+  }
 })(window);

@@ -262,7 +262,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         "basemap",
         detail=True,
         interactive=False,
-        style={"color": "#9ecae1", "weight": 0.5, "fillColor": "#c6dbef", "fillOpacity": 0.9},
+        style={"stroke": False, "fillColor": "#c6dbef", "fillOpacity": 1},
     ),
     LayerSpec(
         "roads",

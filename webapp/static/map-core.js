@@ -350,8 +350,9 @@
       var p = feature.properties || {};
       if (spec.name === "lots") { lotLayers[p.lot_id] = layer; }
       if (spec.label_by && p[spec.label_by]) {
+        // above the feature's centre, so that a small park stays visible under its name
         layer.bindTooltip(el("span", { text: p[spec.label_by] }), {
-          permanent: true, direction: "center", interactive: false, opacity: 1,
+          permanent: true, direction: "top", offset: [0, -8], interactive: false, opacity: 1,
           className: "sm-label sm-label-" + classSafe(spec.name)
         });
       }

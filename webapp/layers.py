@@ -332,20 +332,22 @@ def layer(name: str) -> Response:
     if spec.name == "lots":
         return _lots_response(layers, header, lang, query.as_of)
     cache = get_cache()
-    # the unsimplified layer depends on the zoom only through the road classes
+    # the basemap carries no text, so one copy serves every language; the unsimplified
+    # layer depends on the zoom only through the road classes
+    text_lang = lang if spec.localised else None
     variant = road_classes(step) if spec.name == "roads" else None
     frame = cache.get(
         layers,
-        ("frame", spec.name, lang, variant),
+        ("frame", spec.name, text_lang, variant),
         lambda: build_layer(layers, spec.name, lang=lang, zoom=step),
     )
     features: WebFeatures = cache.get(
-        layers, ("features", spec.name, lang, step), lambda: web_features(frame, zoom=step)
+        layers, ("features", spec.name, text_lang, step), lambda: web_features(frame, zoom=step)
     )
     if query.bbox is None:
         encoded: Encoded = cache.get(
             layers,
-            ("body", spec.name, lang, step),
+            ("body", spec.name, lang, step),  # the title is in the language
             lambda: encode(_collection(header, features.select(None))),
         )
     else:

@@ -210,6 +210,11 @@ class LayerSpec:
     destination_kind: str | None = None
     """For drive-time bands: the destination kind they measure to."""
 
+    @property
+    def localised(self) -> bool:
+        """Whether the features carry text in a language (the basemap carries none)."""
+        return self.group != "basemap"
+
     def to_config(self, lang: Lang, *, title: str | None = None) -> dict[str, Any]:
         """Return what the browser needs to draw the layer, with the title in ``lang``."""
         return {
@@ -759,10 +764,10 @@ def water_features(
     return _frame({}, geoms)
 
 
-def boundary_features(boundary: gpd.GeoDataFrame, *, lang: Lang) -> gpd.GeoDataFrame:
-    """Return the city boundary with its name."""
+def boundary_features(boundary: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the city boundary (no properties: the basemap is not interactive)."""
     boundary = _web(boundary)
-    return _frame({"name": [_text(v) for v in name_in(boundary, lang)]}, boundary.geometry.values)
+    return _frame({}, boundary.geometry.values)
 
 
 def rail_features(rail: gpd.GeoDataFrame, stations: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -999,7 +1004,7 @@ def build_layer(
             title=band_title(layers, spec.destination_kind, lang),
         )
     if name == "boundary":
-        return boundary_features(layers.boundary, lang=lang)
+        return boundary_features(layers.boundary)
     if name == "water":
         return water_features(layers.water, layers.roads)
     if name == "roads":

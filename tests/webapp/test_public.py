@@ -12,6 +12,19 @@ ASSET_URL = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"')
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
 
 
+@pytest.fixture(scope="module")
+def app(shapes_dir):
+    """One app for the module: these tests only read."""
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "DATA_DIR": str(shapes_dir)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()  # a fresh client: no language cookie from another test
+
+
 def _config(page: str) -> dict:
     match = re.search(r'<script type="application/json" id="map-config">(.*?)</script>', page, re.S)
     assert match is not None

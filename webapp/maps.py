@@ -48,11 +48,11 @@ ILLUSTRATIVE_DASH = "6 4"
 """Dash pattern of everything derived or illustrative: generated lots, derived park outlines,
 approximate zones. The legend explains it once."""
 
-BAND_COLOURS: tuple[str, ...] = ("#3f007d", "#54278f", "#756bb1", "#9e9ac8", "#cbc9e2")
+BAND_COLOURS: tuple[str, ...] = ("#3f007d", "#6a51a3", "#8c74c0", "#b4a7d6", "#dcd5ee")
 """Fill of drive-time bands, shortest first: a sequential purple scale that no lot status
 colour (green, orange, red, grey, blue) can be mistaken for."""
 
-BAND_FILL_OPACITY = 0.4
+BAND_FILL_OPACITY = 0.5
 
 ROAD_STYLES: dict[str, dict[str, Any]] = {
     "motorway": {"color": "#8c8c8c", "weight": 3},

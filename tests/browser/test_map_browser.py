@@ -142,13 +142,13 @@ def test_drive_time_bands_switch_on_with_a_purple_legend(live_server: str, drive
     assert bands_legend.is_displayed()
     assert "Drive time" in bands_legend.text
     assert "min" in bands_legend.text
+    _screenshot(driver, "map-bands-en")
 
     # keyboard: Space on the "no bands" radio hides them again
     none = layers.find_element("css selector", "input[type=radio][value='']")
     none.send_keys(Keys.SPACE)
     _wait(driver, lambda d: d.execute_script(PANE_PATHS, "bands-interchange") == 0)
     assert not bands_legend.is_displayed()
-    _screenshot(driver, "map-bands-en")
 
 
 def test_legend_and_layer_control_work_from_the_keyboard(live_server: str, driver) -> None:

@@ -233,8 +233,9 @@ def grow_regions(
     out = []
     for k in range(len(seeds)):
         parts = [cells[i] for i in members[k]]
-        if partial[k] is not None and not partial[k].is_empty:
-            parts.append(partial[k])
+        cut = partial[k]
+        if cut is not None and not cut.is_empty:
+            parts.append(cut)
         geom = shapely.union_all(np.asarray(parts, dtype=object)) if parts else Polygon()
         out.append(
             GrownRegion(

@@ -79,6 +79,7 @@ def split_by_areas(geom: BaseGeometry, areas: list[float]) -> list[BaseGeometry]
             best = (first, second)
         if _pieces(first) + _pieces(second) == 2:
             break  # both halves are whole: keep the squarest cut found first
+    assert best is not None  # CUT_TURNS_DEG is not empty
     first, second = best
     return split_by_areas(first, left) + split_by_areas(second, right)
 

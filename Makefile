@@ -6,7 +6,7 @@ SHARED ?= ../shared
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-dev run test lint bench data access clean
+.PHONY: install install-dev run test lint bench data access catalogs clean
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,9 @@ data: install
 	$(BIN)/siting build-data --raw $(SHARED)/data/raw --facts $(SHARED)/data/facts --out data
 	$(BIN)/siting build-grants --facts $(SHARED)/data/facts --out data
 	$(BIN)/siting build-access --data data
+
+catalogs: install-dev
+	$(BIN)/python -m webapp.catalogs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

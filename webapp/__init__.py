@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from parks.data import Layers, load_layers
 from parks.lots import status_as_of
-from webapp.text import LANGS
+from webapp.i18n import LANGS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -66,8 +66,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, public, staff
+    from webapp import api, i18n, public, staff
     from webapp.errors import register_error_handlers
+
+    i18n.init_app(app)
 
     app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)

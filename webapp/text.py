@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-Lang = Literal["ja", "en"]
-LANGS: tuple[Lang, ...] = ("ja", "en")
+from webapp.i18n import LANGS as LANGS
+from webapp.i18n import Lang as Lang
 
 ILLUSTRATIVE_LOT_LABEL = "illustrative lot layout / 区画割りは例示"
 """Shown on every lot drawn from a generated (not official) layout, in both languages."""

@@ -97,7 +97,7 @@ def parks_layer(
                 "saleable_area_m2": float(p["saleable_area_m2"]),
                 "total_area_m2": p.get("total_area_m2"),
                 "measured_area_m2": round(measured, 1),
-                "area_note": _area_note(p, outline, measured),
+                "area_note": _area_note(p, measured),
                 "opened": opened,
                 "opened_note": opened_note,
                 "phases": json.dumps(
@@ -137,7 +137,7 @@ def parks_layer(
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS)
 
 
-def _area_note(p: dict[str, Any], outline: Outline, measured: float) -> str:
+def _area_note(p: dict[str, Any], measured: float) -> str:
     spec = p["outline"]
     if spec.get("small_areas"):
         return (

@@ -110,7 +110,7 @@ def _zones(outline: Outline, land: BaseGeometry, lots: Sequence[PlannedLot]) -> 
     positions = {ph: _position_of(lots, ph) for ph in phases}
     strips = _strips(core_land, phases, positions, weights)
     for ph, strip in strips.items():
-        zones[f"phase:{ph}"] = Zone(strip, _anchor(strip, positions[ph]))
+        zones[f"phase:{ph}"] = Zone(strip, _anchor(strip))
     return zones
 
 
@@ -183,8 +183,8 @@ def _cut_at(land: BaseGeometry, ux: float, uy: float, lo: float, hi: float, area
     return (a + b) / 2
 
 
-def _anchor(zone: BaseGeometry, position: str) -> Point:
-    """The point a zone's lots pack towards: its centre, or its far side for north/east hints."""
+def _anchor(zone: BaseGeometry) -> Point:
+    """The point a zone's lots pack towards: a point inside it."""
     return zone.representative_point() if not zone.is_empty else Point(0, 0)
 
 
@@ -389,7 +389,11 @@ def lots_frame(
                 "price_per_m2": None,
                 "occupant": lot.occupant or state.get("occupant"),
                 "source": lot.source
-                + (f"; placed as the source says: {lot.placement_source}" if lot.placement_source else ""),
+                + (
+                    f"; placed as the source says: {lot.placement_source}"
+                    if lot.placement_source
+                    else ""
+                ),
                 "is_illustrative": True,
                 "illustrative_reason": reason,
                 "geometry": geom,

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.geometry import LineString
 

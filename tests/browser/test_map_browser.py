@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from shapely.geometry import shape
+from shapely.ops import polylabel
 
 from webapp.text import ILLUSTRATIVE_LOT_LABEL
 
@@ -85,8 +86,19 @@ def test_lot_tooltip_shows_illustrative_label(live_server: str, driver) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     features = _get_json(f"{live_server}/api/lots")["features"]
-    lot = next(f for f in features if f["properties"]["is_illustrative"])
-    inside = shape(lot["geometry"]).representative_point()
+    # hover the point deepest inside any illustrative lot, clear of roads and route lines
+    lots = [shape(f["geometry"]) for f in features if f["properties"]["is_illustrative"]]
+    deepest = [
+        polylabel(g, tolerance=1e-6) if g.geom_type == "Polygon" else g.representative_point()
+        for g in lots
+    ]
+    depth = [
+        g.exterior.distance(p) if g.geom_type == "Polygon" else 0.0
+        for g, p in zip(lots, deepest, strict=True)
+    ]
+    k = max(range(len(lots)), key=depth.__getitem__)
+    lot = [f for f in features if f["properties"]["is_illustrative"]][k]
+    inside = deepest[k]
     _open(driver, f"{live_server}/?lang=en")
     # zoom to the lot, then find the pixel of a point inside it
     x, y, width, height = driver.execute_script(

@@ -92,7 +92,7 @@ def _zones(outline: Outline, land: BaseGeometry, lots: Sequence[PlannedLot]) -> 
     )
     core_land = core.intersection(land)
     zones: dict[str, Zone] = {}
-    for name in districts:
+    for name in sorted(districts):
         part = outline.parts[name].intersection(land)
         zones[f"district:{name}"] = Zone(part, part.representative_point())
     phases = sorted({lot.phase for lot in lots if not lot.district})

@@ -111,7 +111,7 @@ def check_data(data_dir: Path, raw_dir: Path, no_access: bool, fmt: str) -> None
         if not raw_ok:
             click.echo(f"(no raw sources at {raw_dir}: checking against the embedded layers)")
         click.echo(_check_table(checks))
-        click.echo(f"{len(checks) - len(failed)} of {len(checks)} checks pass")
+        click.echo(f"\n{len(checks) - len(failed)} of {len(checks)} checks pass")
     if failed:
         raise SystemExit(1)
 

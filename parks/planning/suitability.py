@@ -468,7 +468,7 @@ def _rank_candidates(
             "cells": int(cells[region]),
         }
         for name in names:
-            row[f"score_{name}"] = round(float(means.loc[region, name]), 4)
+            row[f"score_{name}"] = round(float(means[name].to_numpy()[region - 1]), 4)
         row["geometry"] = polys[region]
         rows_out.append(row)
     frame = gpd.GeoDataFrame(

@@ -295,7 +295,7 @@ def suitability_view(weights: CriteriaWeights) -> SuitabilityView:
 # pages
 
 
-def _criteria_rows(lang: str) -> list[dict[str, Any]]:
+def _criteria_rows() -> list[dict[str, Any]]:
     store = get_store()
     weights = default_weights().weights
     rows = []
@@ -352,7 +352,7 @@ def index() -> str:
     return render_template(
         "planner/index.html",
         config=config,
-        criteria=_criteria_rows(lang),
+        criteria=_criteria_rows(),
         layers_loaded=get_store().info(),
         other_lang_url=url_for("planner.index", lang="en" if lang == "ja" else "ja"),
     )

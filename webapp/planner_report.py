@@ -260,7 +260,7 @@ def pdf_from_html(html: str) -> bytes:
     """
     import weasyprint
 
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+    def no_fetch(url: str, *_args: Any, **_kwargs: Any) -> Any:
         msg = f"the PDF report fetches nothing ({url})"
         raise ValueError(msg)
 

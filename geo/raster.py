@@ -103,8 +103,7 @@ class Grid:
 
     def window_transform(self, window: Window) -> Affine:
         """Return the transform of one window."""
-        out: Affine = rasterio.windows.transform(window, self.transform)
-        return out
+        return shifted(self.transform, window)
 
     def cell_centres(self, window: Window | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Return the x and y of the cell centres of a window (default: the whole grid)."""
@@ -151,13 +150,19 @@ def require_projected_metres(crs: CRS | None, *, what: str) -> CRS:
     return crs
 
 
+def shifted(transform: Affine, window: Window) -> Affine:
+    """Return the transform of ``window`` (the raster's, moved to the window's corner)."""
+    out: Affine = transform @ Affine.translation(window.col_off, window.row_off)
+    return out
+
+
 def window_covering(
     bounds: tuple[float, float, float, float], transform: Affine, width: int, height: int
 ) -> Window:
     """Return the window of whole cells covering ``bounds``, cut to the raster's extent."""
     inv = ~transform
     xmin, ymin, xmax, ymax = bounds
-    cols, rows = inv * (np.array([xmin, xmax, xmin, xmax]), np.array([ymin, ymin, ymax, ymax]))
+    cols, rows = inv @ (np.array([xmin, xmax, xmin, xmax]), np.array([ymin, ymin, ymax, ymax]))
     c0 = max(0, math.floor(float(np.min(cols)) + 1e-9))
     r0 = max(0, math.floor(float(np.min(rows)) + 1e-9))
     c1 = min(width, math.ceil(float(np.max(cols)) - 1e-9))
@@ -361,7 +366,7 @@ def sample_points(path: Path, xs: np.ndarray, ys: np.ndarray, *, band: int = 1) 
     out = np.full(xs.shape, np.nan)
     with rasterio.open(path) as src:
         inv = ~src.transform
-        cols, rows = inv * (xs, ys)
+        cols, rows = inv @ (xs, ys)
         cols = np.floor(cols).astype(np.int64)
         rows = np.floor(rows).astype(np.int64)
         inside = (cols >= 0) & (rows >= 0) & (cols < src.width) & (rows < src.height)
@@ -395,7 +400,7 @@ def class_pieces(
         if window.width == 0 or window.height == 0:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=object), raster_crs
         data = src.read(band, window=window)
-        t = rasterio.windows.transform(window, src.transform)
+        t = shifted(src.transform, window)
         nodata = src.nodatavals[band - 1]
     touched = rasterio.features.geometry_mask(
         [geom], out_shape=data.shape, transform=t, all_touched=True, invert=True
@@ -403,8 +408,8 @@ def class_pieces(
     if nodata is not None:
         touched &= data != nodata
     rows, cols = np.nonzero(touched)
-    x0, y0 = t * (cols, rows)
-    x1, y1 = t * (cols + 1, rows + 1)
+    x0, y0 = t @ (cols, rows)
+    x1, y1 = t @ (cols + 1, rows + 1)
     boxes = shapely.box(
         np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1)
     )
@@ -449,7 +454,7 @@ def values_in_polygon(
         if window.width == 0 or window.height == 0:
             return np.empty(0)
         data = src.read(band, window=window, out_dtype="float64")
-        t = rasterio.windows.transform(window, src.transform)
+        t = shifted(src.transform, window)
         nodata = src.nodatavals[band - 1]
     valid = np.isfinite(data) if nodata is None else (data != nodata) & np.isfinite(data)
     for touched in (False, True):
@@ -573,7 +578,7 @@ def region_polygons(labels: np.ndarray, transform: Affine, ids: Iterable[int]) -
         if sl is None:
             continue
         sub = labels[sl] == region
-        t = transform * Affine.translation(sl[1].start, sl[0].start)
+        t = transform @ Affine.translation(sl[1].start, sl[0].start)
         parts = [
             shapely.geometry.shape(geom)
             for geom, value in rasterio.features.shapes(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -75,6 +76,15 @@ def read_upload(
         raise UploadError(msg)
     if kind == "zip":
         data = _shapefile_zip(data, filename, limits)
+    with warnings.catch_warnings():
+        # GDAL notes that an in-memory GeoPackage lacks the .gpkg extension: harmless here
+        warnings.filterwarnings("ignore", message=".*non conformant file extension")
+        return _read_one_layer(data, filename, kind, limits)
+
+
+def _read_one_layer(
+    data: bytes, filename: str, kind: str, limits: UploadLimits
+) -> gpd.GeoDataFrame:
     source = io.BytesIO(data)
     try:
         layers = pyogrio.list_layers(source)

@@ -208,7 +208,7 @@ def suitability_png(path: Path, *, max_side: int = 1200) -> tuple[bytes, list[li
         )
         scale = max(1.0, max(width, height) / max_side)
         width, height = max(1, int(width / scale)), max(1, int(height / scale))
-        transform = transform * transform.scale(scale, scale)
+        transform = transform @ transform.scale(scale, scale)
         dst = np.full((height, width), np.nan, dtype=np.float32)
         rasterio.warp.reproject(
             source=rasterio.band(src, 1),

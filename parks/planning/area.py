@@ -14,7 +14,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-import shapely.ops
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
@@ -248,7 +247,7 @@ def _swapped_hint(polygons: list[BaseGeometry], crs: CRS, city: BaseGeometry) ->
     """Return a hint when swapping x and y would put the area in the city."""
     if not crs.is_geographic:
         return ""
-    swapped = [shapely.ops.transform(lambda x, y: (y, x), g) for g in polygons]
+    swapped = [shapely.transform(g, lambda xy: xy[:, ::-1]) for g in polygons]
     try:
         metric = gpd.GeoSeries(swapped, crs=crs).to_crs(METRIC_CRS)
     except Exception:

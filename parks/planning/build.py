@@ -18,7 +18,7 @@ import rasterio.shutil
 
 from geo.crs import WEB_CRS
 from geo.io import read_vector, write_layers_atomic
-from geo.raster import window_covering
+from geo.raster import shifted, window_covering
 from parks.errors import DataNotFoundError
 from parks.planning.data import (
     CENSUS_SOURCE,
@@ -135,7 +135,7 @@ def write_landcover(raw_dir: Path, out_path: Path) -> Path:
             "count": 1,
             "dtype": "uint8",
             "crs": src.crs,
-            "transform": src.window_transform(window),
+            "transform": shifted(src.transform, window),
             "nodata": src.nodata,
             "compress": "deflate",
         }

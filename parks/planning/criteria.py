@@ -100,7 +100,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "landcover",
         N_("Land cover"),
-        "class",
+        "index",
         N_(
             "bare land 1, grassland 0.9, cropland 0.8, paddy 0.7, forest and bamboo 0.4, solar "
             "panels 0.3, water and built-up 0 (excluded); classes with unconfirmed labels unscored"

@@ -33,7 +33,7 @@ from rasterio.enums import Resampling
 
 from geo.crs import METRIC_CRS, WEB_CRS
 from geo.io import write_layers_atomic
-from geo.raster import slope_from_dem
+from geo.raster import shifted, slope_from_dem
 from geo.upload import UploadError, UploadLimits, read_upload
 from parks.data import Layers
 from parks.messages import Message
@@ -375,7 +375,7 @@ def _warp_to_metric(
                     source=rasterio.band(src, 1),
                     destination=out,
                     src_nodata=src.nodata,
-                    dst_transform=rasterio.windows.transform(window, transform),
+                    dst_transform=shifted(transform, window),
                     dst_crs=METRIC_CRS,
                     dst_nodata=nodata,
                     resampling=Resampling.bilinear,

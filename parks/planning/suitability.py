@@ -140,8 +140,10 @@ def _polygons_of_classes(path: Path, classes: tuple[int, ...]) -> dict[int, list
             found[int(value)].append(shapely.geometry.shape(geom))
     out: dict[int, list[Any]] = {}
     for c, geoms in found.items():
-        # densify so the curved edges of a lon/lat cell stay close after reprojection
-        dense = shapely.segmentize(np.asarray(geoms, dtype=object), 0.0005) if geoms else []
+        dense: Any = geoms
+        if geoms and crs.is_geographic:
+            # densify (every ~50 m) so a lon/lat cell's edges stay true after reprojection
+            dense = shapely.segmentize(np.asarray(geoms, dtype=object), 0.0005)
         out[c] = list(gpd.GeoSeries(dense, crs=crs).to_crs(METRIC_CRS).to_numpy())
     return out
 

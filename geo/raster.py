@@ -8,6 +8,7 @@ dataset is opened inside the function that reads it (no handle outlives a call).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,24 @@ def require_projected_metres(crs: CRS | None, *, what: str) -> CRS:
         )
         raise CRSMismatchError(msg)
     return crs
+
+
+def warped_grid(
+    src_crs: Any, dst_crs: Any, width: int, height: int, bounds: tuple[float, float, float, float]
+) -> tuple[Affine, int, int]:
+    """Return the transform and size of a raster warped to ``dst_crs`` at about its resolution.
+
+    Wraps rasterio's ``calculate_default_transform``, silencing the affine deprecation
+    warning it raises internally (rasterio 1.4 still multiplies transforms with ``*``).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Use `@` matmul", category=PendingDeprecationWarning
+        )
+        transform, w, h = rasterio.warp.calculate_default_transform(
+            src_crs, dst_crs, width, height, *bounds
+        )
+    return transform, int(w), int(h)
 
 
 def shifted(transform: Affine, window: Window) -> Affine:
@@ -317,7 +336,8 @@ def slope_from_dem(
                     dem[dem == np.float32(nodata)] = np.nan
                 padded = _extrapolate_edges(dem, top=r0 == row, bottom=r1 == row + rows)
                 slope = horn_slope_deg(padded, x_res, y_res)
-                slope[np.isnan(slope)] = SLOPE_NODATA
+                own = dem[row - r0 : row - r0 + rows]
+                slope[np.isnan(slope) | np.isnan(own)] = SLOPE_NODATA  # Horn skips the centre
                 dst.write(slope, 1, window=Window(0, row, width, rows))
     return Path(dst_path)
 

@@ -22,6 +22,8 @@ from markupsafe import Markup, escape
 from pyproj import CRS, Transformer
 from rasterio.enums import Resampling
 
+from geo.raster import warped_grid
+
 WEB_MERCATOR = CRS.from_epsg(3857)
 
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
@@ -203,8 +205,8 @@ def suitability_png(path: Path, *, max_side: int = 1200) -> tuple[bytes, list[li
     warped to EPSG:3857 first (a plane-rectangular grid is rotated against it).
     """
     with rasterio.open(path) as src:
-        transform, width, height = rasterio.warp.calculate_default_transform(
-            src.crs, WEB_MERCATOR, src.width, src.height, *src.bounds
+        transform, width, height = warped_grid(
+            src.crs, WEB_MERCATOR, src.width, src.height, tuple(src.bounds)
         )
         scale = max(1.0, max(width, height) / max_side)
         width, height = max(1, int(width / scale)), max(1, int(height / scale))

@@ -33,7 +33,7 @@ from rasterio.enums import Resampling
 
 from geo.crs import METRIC_CRS, WEB_CRS
 from geo.io import write_layers_atomic
-from geo.raster import shifted, slope_from_dem
+from geo.raster import shifted, slope_from_dem, warped_grid
 from geo.upload import UploadError, UploadLimits, read_upload
 from parks.data import Layers
 from parks.messages import Message
@@ -284,8 +284,8 @@ def _add_dem(directory: Path, path: Path, layers: Layers) -> dict[str, Any]:
                     {"name": path.name, "crs": crs.to_string()},
                 )
             )
-        transform, width, height = rasterio.warp.calculate_default_transform(
-            src.crs, METRIC_CRS, src.width, src.height, *src.bounds
+        transform, width, height = warped_grid(
+            src.crs, METRIC_CRS, src.width, src.height, tuple(src.bounds)
         )
         cell_m = abs(transform.a)
         if cell_m > MAX_DEM_CELL_M:

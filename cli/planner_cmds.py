@@ -29,10 +29,11 @@ def register(group: click.Group) -> None:
         group.add_command(command)
 
 
-def _t(lang: str, msgid: str) -> str:
-    from webapp.i18n import gettext_in
+def gettext_in(lang: str, msgid: str) -> str:
+    """Translate ``msgid`` into ``lang`` (named like webapp.i18n's so extraction finds it)."""
+    from webapp import i18n
 
-    return gettext_in(lang, msgid)
+    return i18n.gettext_in(lang, msgid)
 
 
 def _fail(exc: Exception, lang: str) -> click.ClickException:
@@ -193,60 +194,60 @@ def _pdf(result: dict[str, Any], data_dir: Path, layer_dir: Path, lang: str, nam
     app = create_app({"DATA_DIR": str(data_dir.resolve()), "LAYER_DIR": str(layer_dir)})
     with app.test_request_context(f"/planner/?lang={lang}"):
         g.lang = lang
-        title = _t(lang, "Assessment of a candidate area") + f": {name}"
+        title = gettext_in(lang, "Assessment of a candidate area") + f": {name}"
         return pdf_from_html(report_html(result, title=title, for_pdf=True))
 
 
 def assessment_text(r: dict[str, Any], lang: str) -> str:
     """Render an assessment as plain text in ``lang``."""
     lines = [
-        f"{_t(lang, 'Area')}: {r['area_ha']:,.2f} ha (EPSG:6675)",
-        f"{_t(lang, 'Share outside the city')}: {r['outside_city_share']:.1%}",
-        f"{_t(lang, 'Water')}: {r['water_share']:.1%}",
-        f"{_t(lang, 'Road frontage')}: {r['road_frontage_m']:,.0f} m",
+        f"{gettext_in(lang, 'Area')}: {r['area_ha']:,.2f} ha (EPSG:6675)",
+        f"{gettext_in(lang, 'Share outside the city')}: {r['outside_city_share']:.1%}",
+        f"{gettext_in(lang, 'Water')}: {r['water_share']:.1%}",
+        f"{gettext_in(lang, 'Road frontage')}: {r['road_frontage_m']:,.0f} m",
     ]
     park = r["nearest_park"]
     lines.append(
-        f"{_t(lang, 'Nearest industrial park')}: {park['name_ja'] if lang == 'ja' else park['name_en']}, {park['km']} km"
+        f"{gettext_in(lang, 'Nearest industrial park')}: {park['name_ja'] if lang == 'ja' else park['name_en']}, {park['km']} km"
     )
-    lines.append(_t(lang, "Drive time from the area's road access points") + ":")
+    lines.append(gettext_in(lang, "Drive time from the area's road access points") + ":")
     for kind, minutes in r["drive_minutes"].items():
         dest = r["drive_destinations"].get(kind) or {}
         name = dest.get("name_ja" if lang == "ja" else "name_en", kind)
-        shown = _t(lang, "no data") if minutes is None else f"{minutes} {_t(lang, 'min')}"
+        shown = gettext_in(lang, "no data") if minutes is None else f"{minutes} {gettext_in(lang, 'min')}"
         lines.append(f"  {name}: {shown}")
     lines.append(
-        f"  ({len(r['access_points']['points'])} {_t(lang, 'road access points')}, "
-        f"{r['access_points']['road_nodes_inside']} {_t(lang, 'road nodes inside')})"
+        f"  ({len(r['access_points']['points'])} {gettext_in(lang, 'road access points')}, "
+        f"{r['access_points']['road_nodes_inside']} {gettext_in(lang, 'road nodes inside')})"
     )
-    lines.append(_t(lang, "Labour shed: residents within a drive") + ":")
+    lines.append(gettext_in(lang, "Labour shed: residents within a drive") + ":")
     for band, pop in r["population_within"].items():
-        lines.append(f"  {band} {_t(lang, 'min')}: {pop:,}")
+        lines.append(f"  {band} {gettext_in(lang, 'min')}: {pop:,}")
     out = r["labour_shed"]["outside_graph"]
     lines.append(
-        f"  ({out['small_areas']} {_t(lang, 'small areas beyond the road graph, not counted')}: "
+        f"  ({out['small_areas']} {gettext_in(lang, 'small areas beyond the road graph, not counted')}: "
         f"{out['population']:,})"
     )
-    lines.append(_t(lang, "Land cover (JAXA, 250 m)") + ":")
+    lines.append(gettext_in(lang, "Land cover (JAXA, 250 m)") + ":")
     for code, body in r["landcover"].items():
         label = body["label_ja"] if lang == "ja" else body["label"]
         lines.append(f"  {code} {label}: {body['share']:.1%}")
     zones = [z for z in r["zones"] if z["overlap_ha"] > 0]
-    lines.append(_t(lang, "Subsidy zones (approximate outlines)") + ":")
+    lines.append(gettext_in(lang, "Subsidy zones (approximate outlines)") + ":")
     for z in zones or [None]:
         if z is None:
-            lines.append("  " + _t(lang, "The area overlaps no subsidy zone."))
+            lines.append("  " + gettext_in(lang, "The area overlaps no subsidy zone."))
         else:
             lines.append(
                 f"  {z['name_ja'] if lang == 'ja' else z['name_en']}: {z['overlap_ha']:,.2f} ha ({z['share']:.1%})"
             )
-    lines.append(_t(lang, "Criteria and score") + ":")
+    lines.append(gettext_in(lang, "Criteria and score") + ":")
     for c in r["criteria"].values():
-        value = _t(lang, "no data") if c["value"] == "no data" else f"{c['value']} {c['unit']}"
+        value = gettext_in(lang, "no data") if c["value"] == "no data" else f"{c['value']} {c['unit']}"
         score = "-" if c["score"] is None else f"{c['score']:.3f}"
-        lines.append(f"  {_t(lang, c['label'])}: {value} | {score} x {c['weight_used']:.2f}")
-    lines.append(f"{_t(lang, 'Score')}: {r['score']:.3f}")
-    lines.append(_t(lang, "Sources") + ":")
+        lines.append(f"  {gettext_in(lang, c['label'])}: {value} | {score} x {c['weight_used']:.2f}")
+    lines.append(f"{gettext_in(lang, 'Score')}: {r['score']:.3f}")
+    lines.append(gettext_in(lang, "Sources") + ":")
     lines.extend(f"  - {s}" for s in r["sources"])
     return "\n".join(lines)
 
@@ -335,7 +336,7 @@ def suitability_cmd(
         raise _fail(exc, lang) from exc
     report = result.to_dict()
     for name, c in report["criteria"].items():
-        status = _t(lang, "no data") if c["status"] == "no data" else f"{c['weight_used']:.2f}"
+        status = gettext_in(lang, "no data") if c["status"] == "no data" else f"{c['weight_used']:.2f}"
         click.echo(f"{name:<22}{status}")
     click.echo(f"threshold {report['threshold']:.3f}; {len(result.candidates)} candidate(s):")
     for row in report["candidates"][:10]:
@@ -373,33 +374,33 @@ def vacancy_cmd(as_of: str | None, fmt: str, log_path: Path, data_dir: Path, lan
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{_t(lang, 'As of')} {data['as_of']}")
+    click.echo(f"{gettext_in(lang, 'As of')} {data['as_of']}")
     for p in data["parks"]:
         name = p["name_ja"] if lang == "ja" else p["name_en"]
         rate = (
-            _t(lang, "no data")
+            gettext_in(lang, "no data")
             if p["absorption_ha_per_year"] is None
             else f"{p['absorption_ha_per_year']:.2f}"
         )
         click.echo(
-            f"{name}: {p['sold_ha']:,.2f}/{p['total_ha']:,.2f} ha; {_t(lang, 'Absorption (ha per year)')} {rate}; "
-            f"{_t(lang, 'Sold out on')} {p['sold_out_on'] or '-'}"
+            f"{name}: {p['sold_ha']:,.2f}/{p['total_ha']:,.2f} ha; {gettext_in(lang, 'Absorption (ha per year)')} {rate}; "
+            f"{gettext_in(lang, 'Sold out on')} {p['sold_out_on'] or '-'}"
         )
         if p["forecast"] and p["forecast"].get("sold_out_on"):
             f = p["forecast"]
             click.echo(
-                f"  {_t(lang, 'Forecast sell-out')} {f['sold_out_on']} ({f['range']['earliest']} - {f['range']['latest']})"
+                f"  {gettext_in(lang, 'Forecast sell-out')} {f['sold_out_on']} ({f['range']['earliest']} - {f['range']['latest']})"
             )
     city = data["city"]
     rate = (
         "-" if city["absorption_ha_per_year"] is None else f"{city['absorption_ha_per_year']:.2f}"
     )
     click.echo(
-        f"{_t(lang, 'All parks')}: {city['sold_ha']:,.2f}/{city['total_ha']:,.2f} ha; "
-        f"{_t(lang, 'Absorption (ha per year)')} {rate}; {_t(lang, 'On the market')} {city['stock_ha']:,.2f} ha"
+        f"{gettext_in(lang, 'All parks')}: {city['sold_ha']:,.2f}/{city['total_ha']:,.2f} ha; "
+        f"{gettext_in(lang, 'Absorption (ha per year)')} {rate}; {gettext_in(lang, 'On the market')} {city['stock_ha']:,.2f} ha"
     )
     summary = data["unmet_summary"]
-    click.echo(f"{_t(lang, 'Unmet demand')}: {summary['unmet']}/{summary['requests']}")
+    click.echo(f"{gettext_in(lang, 'Unmet demand')}: {summary['unmet']}/{summary['requests']}")
     for g in data["unmet_demand"]:
         click.echo(
             f"  {g['constraint']}: {g['requests']} ({g['share']:.0%}), {g['land_ha_asked']:,.2f} ha"

@@ -26,8 +26,34 @@ SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": 
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
+TEMPLATES = {
+    "format": "file %(name)s is not a GeoJSON (.geojson, .json), GeoPackage (.gpkg) or zipped Shapefile (.zip)",
+    "empty": "file %(name)s is empty",
+    "too_large": "file %(name)s is %(size)s bytes; the limit is %(limit)s",
+    "unreadable": "cannot read %(name)s as %(kind)s: %(detail)s",
+    "layers": "%(name)s must hold exactly one layer with geometries; found %(found)s",
+    "features": "%(name)s holds %(count)s features; the limit is %(limit)s",
+    "no_geometry": "%(name)s has no geometries",
+    "bad_zip": "%(name)s is not a valid zip file",
+    "zip_entries": "%(name)s holds %(count)s files; the limit is %(limit)s",
+    "zip_size": "%(name)s unpacks to %(size)s bytes; the limit is %(limit)s",
+    "zip_shp": "%(name)s must hold exactly one .shp file; found %(count)s",
+    "zip_parts": "%(name)s: the Shapefile lacks its %(parts)s file",
+}
+"""Message of each kind of refusal (English; callers may translate by ``key``)."""
+
+
 class UploadError(GeoError, ValueError):
-    """An uploaded file cannot be read; the message says what is wrong with it."""
+    """An uploaded file cannot be read; ``key`` and ``params`` say what is wrong with it."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(TEMPLATES[key] % {k: _show(v) for k, v in params.items()})
+
+
+def _show(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 @dataclass(frozen=True)
@@ -44,11 +70,7 @@ def upload_format(filename: str) -> str:
     """Return ``geojson``, ``gpkg`` or ``zip`` for a file name, or raise UploadError."""
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix not in SUFFIXES:
-        msg = (
-            f"file {filename!r} is not a GeoJSON (.geojson, .json), GeoPackage (.gpkg) or "
-            "zipped Shapefile (.zip)"
-        )
-        raise UploadError(msg)
+        raise UploadError("format", name=filename)
     return SUFFIXES[suffix]
 
 
@@ -69,11 +91,9 @@ def read_upload(
     limits = limits or UploadLimits()
     kind = upload_format(filename)
     if len(data) == 0:
-        msg = f"file {filename!r} is empty"
-        raise UploadError(msg)
+        raise UploadError("empty", name=filename)
     if len(data) > limits.max_bytes:
-        msg = f"file {filename!r} is {len(data):,} bytes; the limit is {limits.max_bytes:,}"
-        raise UploadError(msg)
+        raise UploadError("too_large", name=filename, size=len(data), limit=limits.max_bytes)
     if kind == "zip":
         data = _shapefile_zip(data, filename, limits)
     with warnings.catch_warnings():
@@ -89,30 +109,24 @@ def _read_one_layer(
     try:
         layers = pyogrio.list_layers(source)
     except Exception as exc:  # GDAL reports unreadable input in many ways
-        msg = f"cannot read {filename!r} as {kind}: {_first_line(exc)}"
-        raise UploadError(msg) from exc
+        raise UploadError("unreadable", name=filename, kind=kind, detail=_first_line(exc)) from exc
     spatial = [i for i, (_, geom_type) in enumerate(layers) if geom_type is not None]
     if len(spatial) != 1:
         found = ", ".join(str(layers[i][0]) for i in spatial) or "none"
-        msg = f"{filename!r} must hold exactly one layer with geometries; found {found}"
-        raise UploadError(msg)
+        raise UploadError("layers", name=filename, found=found)
     try:
         info = pyogrio.read_info(io.BytesIO(data), layer=spatial[0])
         if int(info["features"]) > limits.max_features:
-            msg = (
-                f"{filename!r} holds {int(info['features']):,} features; the limit is "
-                f"{limits.max_features:,}"
+            raise UploadError(
+                "features", name=filename, count=int(info["features"]), limit=limits.max_features
             )
-            raise UploadError(msg)
         frame = pyogrio.read_dataframe(io.BytesIO(data), layer=spatial[0])
     except UploadError:
         raise
     except Exception as exc:
-        msg = f"cannot read {filename!r}: {_first_line(exc)}"
-        raise UploadError(msg) from exc
+        raise UploadError("unreadable", name=filename, kind=kind, detail=_first_line(exc)) from exc
     if not isinstance(frame, gpd.GeoDataFrame):
-        msg = f"{filename!r} has no geometries"
-        raise UploadError(msg)
+        raise UploadError("no_geometry", name=filename)
     return frame
 
 
@@ -131,24 +145,21 @@ def _shapefile_zip(data: bytes, filename: str, limits: UploadLimits) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        msg = f"{filename!r} is not a valid zip file"
-        raise UploadError(msg) from exc
+        raise UploadError("bad_zip", name=filename) from exc
     with archive:
         entries = [i for i in archive.infolist() if not i.is_dir()]
         if len(entries) > limits.max_zip_entries:
-            msg = f"{filename!r} holds {len(entries)} files; the limit is {limits.max_zip_entries}"
-            raise UploadError(msg)
+            raise UploadError(
+                "zip_entries", name=filename, count=len(entries), limit=limits.max_zip_entries
+            )
         total = sum(i.file_size for i in entries)
         if total > limits.max_unzipped_bytes:
-            msg = (
-                f"{filename!r} unpacks to {total:,} bytes; the limit is "
-                f"{limits.max_unzipped_bytes:,}"
+            raise UploadError(
+                "zip_size", name=filename, size=total, limit=limits.max_unzipped_bytes
             )
-            raise UploadError(msg)
         shps = [i for i in entries if i.filename.lower().endswith(".shp")]
         if len(shps) != 1:
-            msg = f"{filename!r} must hold exactly one .shp file; found {len(shps)}"
-            raise UploadError(msg)
+            raise UploadError("zip_shp", name=filename, count=len(shps))
         stem = shps[0].filename[:-4]
         parts = {
             suffix: next(
@@ -158,8 +169,7 @@ def _shapefile_zip(data: bytes, filename: str, limits: UploadLimits) -> bytes:
         }
         lacking = [s for s in (".shx", ".dbf") if parts[s] is None]
         if lacking:
-            msg = f"{filename!r}: the Shapefile lacks its {' and '.join(lacking)} file"
-            raise UploadError(msg)
+            raise UploadError("zip_parts", name=filename, parts=" / ".join(lacking))
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as flat:
             for suffix, info in parts.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import rasterio
+import rasterio.errors
 import rasterio.warp
 from markupsafe import Markup, escape
 from pyproj import CRS, Transformer
@@ -222,10 +224,13 @@ def suitability_png(path: Path, *, max_side: int = 1200) -> tuple[bytes, list[li
             resampling=Resampling.nearest if scale <= 1 else Resampling.average,
         )
     rgba = score_colours(dst)
-    with rasterio.MemoryFile() as mem:
-        with mem.open(driver="PNG", width=width, height=height, count=4, dtype="uint8") as png:
-            png.write(rgba)
-        data = bytes(mem.read())
+    with warnings.catch_warnings():
+        # a plain picture: its place on the map is the bounds returned with it
+        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+        with rasterio.MemoryFile() as mem:
+            with mem.open(driver="PNG", width=width, height=height, count=4, dtype="uint8") as png:
+                png.write(rgba)
+            data = bytes(mem.read())
     to_ll = Transformer.from_crs(WEB_MERCATOR, 4326, always_xy=True)
     west, north = to_ll.transform(transform.c, transform.f)
     east, south = to_ll.transform(

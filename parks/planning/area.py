@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import METRIC_CRS, WEB_CRS
 from geo.upload import UploadError, UploadLimits, read_upload
 from parks.data import Layers
-from parks.messages import Message
+from parks.messages import N_, Message
 from parks.planning.errors import AreaRejectedError
 
 MAX_AREA_KM2 = 50.0
@@ -37,6 +37,35 @@ MAX_DRAWN_BYTES = 2_000_000
 
 FAR_KM = 100.0
 """An area farther than this from the city almost always has a wrong CRS."""
+
+
+UPLOAD_MESSAGES = {
+    "format": N_(
+        "file %(name)s is not a GeoJSON (.geojson, .json), GeoPackage (.gpkg) or zipped Shapefile (.zip)"
+    ),
+    "empty": N_("file %(name)s is empty"),
+    "too_large": N_("file %(name)s is %(size)s bytes; the limit is %(limit)s"),
+    "unreadable": N_("cannot read %(name)s as %(kind)s: %(detail)s"),
+    "layers": N_("%(name)s must hold exactly one layer with geometries; found %(found)s"),
+    "features": N_("%(name)s holds %(count)s features; the limit is %(limit)s"),
+    "no_geometry": N_("%(name)s has no geometries"),
+    "bad_zip": N_("%(name)s is not a valid zip file"),
+    "zip_entries": N_("%(name)s holds %(count)s files; the limit is %(limit)s"),
+    "zip_size": N_("%(name)s unpacks to %(size)s bytes; the limit is %(limit)s"),
+    "zip_shp": N_("%(name)s must hold exactly one .shp file; found %(count)s"),
+    "zip_parts": N_("%(name)s: the Shapefile lacks its %(parts)s file"),
+}
+"""Translatable messages of :class:`geo.upload.UploadError` by its key."""
+
+DRAWN = N_("the drawn area")
+
+
+def upload_message(exc: UploadError, *, name: Message | str | None = None) -> Message:
+    """Return the translatable message of an upload refusal."""
+    params = dict(exc.params)
+    if name is not None:
+        params["name"] = name
+    return Message(UPLOAD_MESSAGES[exc.key], params)
 
 
 @dataclass(frozen=True)
@@ -78,7 +107,7 @@ def _where(crs: CRS, reason: str) -> str:
     return f"{x:.5f}, {y:.5f}"
 
 
-def area_from_frame(frame: gpd.GeoDataFrame, layers: Layers, *, name: str) -> Area:
+def area_from_frame(frame: gpd.GeoDataFrame, layers: Layers, *, name: Message | str) -> Area:
     """Check the polygons of ``frame`` and return them as one :class:`Area`.
 
     Raises
@@ -270,12 +299,15 @@ def area_from_upload(
     try:
         frame = read_upload(data, filename, limits=limits or UploadLimits(max_features=500))
     except UploadError as exc:
-        raise AreaRejectedError(Message("%(error)s", {"error": str(exc)})) from exc
+        raise AreaRejectedError(upload_message(exc)) from exc
     return area_from_frame(frame, layers, name=_display_name(filename))
 
 
-def area_from_geojson(text: str | bytes, layers: Layers, *, name: str = "the drawn area") -> Area:
+def area_from_geojson(
+    text: str | bytes, layers: Layers, *, name: Message | str | None = None
+) -> Area:
     """Read and check a drawn area sent as GeoJSON (geometry, Feature or FeatureCollection)."""
+    name = Message(DRAWN) if name is None else name
     raw = text.encode("utf-8") if isinstance(text, str) else text
     if len(raw) > MAX_DRAWN_BYTES:
         raise AreaRejectedError(
@@ -293,9 +325,7 @@ def area_from_geojson(text: str | bytes, layers: Layers, *, name: str = "the dra
     try:
         frame = read_upload(raw, "area.geojson", limits=UploadLimits(max_features=500))
     except UploadError as exc:
-        raise AreaRejectedError(
-            Message("the drawn area is not a GeoJSON polygon: %(error)s", {"error": str(exc)})
-        ) from exc
+        raise AreaRejectedError(upload_message(exc, name=name)) from exc
     return area_from_frame(frame, layers, name=name)
 
 

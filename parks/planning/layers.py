@@ -37,7 +37,7 @@ from geo.raster import shifted, slope_from_dem, warped_grid
 from geo.upload import UploadError, UploadLimits, read_upload
 from parks.data import Layers
 from parks.messages import Message
-from parks.planning.area import city_polygon
+from parks.planning.area import city_polygon, upload_message
 from parks.planning.errors import LayerRejectedError
 
 LayerKind = Literal["dem", "flood", "landslide", "zoning"]
@@ -403,7 +403,7 @@ def _check_polygons(
             ),
         )
     except UploadError as exc:
-        raise LayerRejectedError(Message("%(error)s", {"error": str(exc)})) from exc
+        raise LayerRejectedError(upload_message(exc)) from exc
     problems: list[Message] = []
     if frame.crs is None:
         raise LayerRejectedError(

@@ -214,7 +214,11 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
     for kind, minutes in r["drive_minutes"].items():
         dest = r["drive_destinations"].get(kind) or {}
         name = dest.get("name_ja" if lang == "ja" else "name_en", kind)
-        shown = gettext_in(lang, "no data") if minutes is None else f"{minutes} {gettext_in(lang, 'min')}"
+        shown = (
+            gettext_in(lang, "no data")
+            if minutes is None
+            else f"{minutes} {gettext_in(lang, 'min')}"
+        )
         lines.append(f"  {name}: {shown}")
     lines.append(
         f"  ({len(r['access_points']['points'])} {gettext_in(lang, 'road access points')}, "
@@ -243,9 +247,13 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
             )
     lines.append(gettext_in(lang, "Criteria and score") + ":")
     for c in r["criteria"].values():
-        value = gettext_in(lang, "no data") if c["value"] == "no data" else f"{c['value']} {c['unit']}"
+        value = (
+            gettext_in(lang, "no data") if c["value"] == "no data" else f"{c['value']} {c['unit']}"
+        )
         score = "-" if c["score"] is None else f"{c['score']:.3f}"
-        lines.append(f"  {gettext_in(lang, c['label'])}: {value} | {score} x {c['weight_used']:.2f}")
+        lines.append(
+            f"  {gettext_in(lang, c['label'])}: {value} | {score} x {c['weight_used']:.2f}"
+        )
     lines.append(f"{gettext_in(lang, 'Score')}: {r['score']:.3f}")
     lines.append(gettext_in(lang, "Sources") + ":")
     lines.extend(f"  - {s}" for s in r["sources"])
@@ -336,7 +344,9 @@ def suitability_cmd(
         raise _fail(exc, lang) from exc
     report = result.to_dict()
     for name, c in report["criteria"].items():
-        status = gettext_in(lang, "no data") if c["status"] == "no data" else f"{c['weight_used']:.2f}"
+        status = (
+            gettext_in(lang, "no data") if c["status"] == "no data" else f"{c['weight_used']:.2f}"
+        )
         click.echo(f"{name:<22}{status}")
     click.echo(f"threshold {report['threshold']:.3f}; {len(result.candidates)} candidate(s):")
     for row in report["candidates"][:10]:

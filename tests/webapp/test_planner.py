@@ -13,28 +13,29 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from tests.conftest import DATA_DIR
-from webapp import create_app
-
 AREA = {
     "type": "Polygon",
-    "coordinates": [[[136.640, 36.600], [136.650, 36.600], [136.650, 36.607], [136.640, 36.607], [136.640, 36.600]]],
+    "coordinates": [
+        [
+            [136.640, 36.600],
+            [136.650, 36.600],
+            [136.650, 36.607],
+            [136.640, 36.607],
+            [136.640, 36.600],
+        ]
+    ],
 }
 JSON = {"Accept": "application/json", "Accept-Language": "en"}
 
 
 @pytest.fixture(scope="module")
-def planner_app(tmp_path_factory):
+def planner_app(real_app, tmp_path_factory):
+    """The real-data app (shared, so its road graph is built once) with its own planner folders."""
     instance = tmp_path_factory.mktemp("instance")
-    return create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(DATA_DIR),
-            "LAYER_DIR": str(instance / "layers"),
-            "DEMAND_LOG": str(instance / "demand_log.jsonl"),
-            "PLANNER_CELL_M": 250.0,
-        }
-    ), instance
+    saved = {k: real_app.config.get(k) for k in ("LAYER_DIR", "PLANNER_CELL_M")}
+    real_app.config.update(LAYER_DIR=str(instance / "layers"), PLANNER_CELL_M=250.0)
+    yield real_app, instance
+    real_app.config.update(saved)
 
 
 @pytest.fixture
@@ -70,8 +71,18 @@ def test_assess_a_drawn_area(pc) -> None:
     assert r.status_code == 200
     body = r.get_json()
     for key in (
-        "area_ha", "outside_city_share", "landcover", "water_share", "drive_minutes", "nearest_park",
-        "population_within", "zones", "road_frontage_m", "criteria", "score", "sources",
+        "area_ha",
+        "outside_city_share",
+        "landcover",
+        "water_share",
+        "drive_minutes",
+        "nearest_park",
+        "population_within",
+        "zones",
+        "road_frontage_m",
+        "criteria",
+        "score",
+        "sources",
     ):
         assert key in body, key
     assert set(body["drive_minutes"]) == {"interchange", "port", "airport", "station"}
@@ -97,21 +108,46 @@ def _tree(path: Path) -> list[str]:
 
 
 BAD = {
-    "not a polygon": ({"type": "LineString", "coordinates": [[136.64, 36.6], [136.65, 36.61]]}, "not a polygon"),
+    "not a polygon": (
+        {"type": "LineString", "coordinates": [[136.64, 36.6], [136.65, 36.61]]},
+        "not a polygon",
+    ),
     "self-intersecting": (
-        {"type": "Polygon", "coordinates": [[[136.64, 36.6], [136.65, 36.61], [136.65, 36.6], [136.64, 36.61], [136.64, 36.6]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [[136.64, 36.6], [136.65, 36.61], [136.65, 36.6], [136.64, 36.61], [136.64, 36.6]]
+            ],
+        },
         "crosses itself",
     ),
     "outside the city": (
-        {"type": "Polygon", "coordinates": [[[136.30, 36.6], [136.31, 36.6], [136.31, 36.61], [136.30, 36.6]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [[[136.30, 36.6], [136.31, 36.6], [136.31, 36.61], [136.30, 36.6]]],
+        },
         "outside Kanazawa",
     ),
     "over 50 km2": (
-        {"type": "Polygon", "coordinates": [[[136.60, 36.50], [136.70, 36.50], [136.70, 36.60], [136.60, 36.60], [136.60, 36.50]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [136.60, 36.50],
+                    [136.70, 36.50],
+                    [136.70, 36.60],
+                    [136.60, 36.60],
+                    [136.60, 36.50],
+                ]
+            ],
+        },
         "the limit is 50",
     ),
     "metres as degrees": (
-        {"type": "Polygon", "coordinates": [[[-41000, 66000], [-40000, 66000], [-40000, 67000], [-41000, 66000]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [[[-41000, 66000], [-40000, 66000], [-40000, 67000], [-41000, 66000]]],
+        },
         "not longitude/latitude",
     ),
 }
@@ -153,7 +189,13 @@ def test_exports_geojson_csv_pdf(pc) -> None:
     feature = json.loads(gj.get_data(as_text=True))["features"][0]
     assert feature["geometry"]["type"] == "Polygon"
     assert "population_within_30" in feature["properties"]
-    rows = list(csv.DictReader(io.StringIO(pc.post("/planner/assess.csv", data=data).get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                pc.post("/planner/assess.csv", data=data).get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
     assert len(rows) == 1
     assert float(rows[0]["area_ha"]) == pytest.approx(feature["properties"]["area_ha"])
     pdf = pc.post("/planner/assess.pdf", data=data)
@@ -182,7 +224,17 @@ def test_bad_weights_are_refused(pc) -> None:
     assert r.status_code == 400
     r = pc.get(
         "/planner/suitability.json",
-        query_string={"weights": json.dumps({"pairwise": {"interchange_minutes": {"landcover": 9}, "landcover": {"park_distance": 9}, "park_distance": {"interchange_minutes": 9}}})},
+        query_string={
+            "weights": json.dumps(
+                {
+                    "pairwise": {
+                        "interchange_minutes": {"landcover": 9},
+                        "landcover": {"park_distance": 9},
+                        "park_distance": {"interchange_minutes": 9},
+                    }
+                }
+            )
+        },
         headers=JSON,
     )
     assert r.status_code == 400
@@ -193,17 +245,29 @@ def test_labour_shed_of_a_park_and_the_small_area_layer(pc) -> None:
     r = pc.get("/planner/labour-shed?park=inaho")
     assert r.status_code == 200
     shed = r.get_json()
-    assert shed["population_within"]["10"] <= shed["population_within"]["20"] <= shed["population_within"]["30"]
+    assert (
+        shed["population_within"]["10"]
+        <= shed["population_within"]["20"]
+        <= shed["population_within"]["30"]
+    )
     assert pc.get("/planner/labour-shed?park=nowhere").status_code == 404
     assert pc.get("/planner/labour-shed").status_code == 400
     layer = pc.get("/planner/small-areas.geojson").get_json()
-    assert sum(f["properties"]["population"] for f in layer["features"]) == shed["total"]["population"]
+    assert (
+        sum(f["properties"]["population"] for f in layer["features"]) == shed["total"]["population"]
+    )
 
 
 def test_vacancy_json_has_the_issue_shape(pc) -> None:
     body = pc.get("/planner/vacancy.json?as_of=2025-01-01").get_json()
     assert set(body) >= {"parks", "city", "unmet_demand"}
     park = body["parks"][0]
-    assert set(park) >= {"park_id", "sold_share", "absorption_ha_per_year", "sold_out_on", "forecast"}
+    assert set(park) >= {
+        "park_id",
+        "sold_share",
+        "absorption_ha_per_year",
+        "sold_out_on",
+        "forecast",
+    }
     assert set(park["sold_share"][0]) >= {"date", "share"}
     assert pc.get("/planner/vacancy.json?as_of=2025-13-01").status_code == 400

@@ -221,16 +221,28 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
         )
         lines.append(f"  {name}: {shown}")
     lines.append(
-        f"  ({len(r['access_points']['points'])} {gettext_in(lang, 'road access points')}, "
-        f"{r['access_points']['road_nodes_inside']} {gettext_in(lang, 'road nodes inside')})"
+        "  "
+        + gettext_in(
+            lang,
+            "%(count)s road access points (where roads cross the edge), %(inside)s road nodes inside.",
+        )
+        % {
+            "count": len(r["access_points"]["points"]),
+            "inside": r["access_points"]["road_nodes_inside"],
+        }
     )
     lines.append(gettext_in(lang, "Labour shed: residents within a drive") + ":")
     for band, pop in r["population_within"].items():
         lines.append(f"  {band} {gettext_in(lang, 'min')}: {pop:,}")
     out = r["labour_shed"]["outside_graph"]
     lines.append(
-        f"  ({out['small_areas']} {gettext_in(lang, 'small areas beyond the road graph, not counted')}: "
-        f"{out['population']:,})"
+        "  "
+        + gettext_in(
+            lang,
+            "%(count)s small areas with %(population)s residents lie beyond the road graph's "
+            "reach and are not counted.",
+        )
+        % {"count": f"{out['small_areas']:,}", "population": f"{out['population']:,}"}
     )
     lines.append(gettext_in(lang, "Land cover (JAXA, 250 m)") + ":")
     for code, body in r["landcover"].items():

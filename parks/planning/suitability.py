@@ -34,6 +34,7 @@ import pandas as pd
 import rasterio
 import rasterio.features
 import shapely
+from pyproj import CRS
 from rasterio.enums import Resampling
 from scipy import ndimage
 
@@ -267,16 +268,59 @@ def score_window(
     values: dict[str, np.ndarray], bits: np.ndarray, used: dict[str, float]
 ) -> np.ndarray:
     """Return the suitability of one window: the weighted overlay, NaN where excluded."""
-    scores = {name: CRITERIA_BY_NAME[name].score(values[name]) for name in used}
-    return weighted_overlay(scores, used, excluded=bits != 0)
+    out = np.full(bits.shape, np.nan, dtype=np.float32)
+    keep = bits == 0
+    if not keep.any():
+        return out
+    # score only the cells left after the exclusions (most of the bounding box is excluded)
+    scores = {name: CRITERIA_BY_NAME[name].score(values[name][keep]) for name in used}
+    out[keep] = weighted_overlay(scores, used)
+    return out
 
 
-def _writer(path: Path, grid: Grid, dtype: str, nodata: float | None) -> Any:
-    return rasterio.open(
-        path,
-        "w",
-        **grid.profile(dtype, nodata, compress="deflate", predictor=2 if dtype == "uint8" else 3),
-    )
+def overlay_from_rasters(
+    out_dir: Path, used: dict[str, float], *, block: int = 256, write: bool = True
+) -> np.ndarray | Path:
+    """Recompute the overlay from a run's criteria and exclusion rasters, window by window.
+
+    Lets a planner re-weight a run without rebuilding its criteria (and is the step the
+    benchmark times against a per-cell loop). Writes ``suitability.tif`` and returns its
+    path, or with ``write=False`` returns the scores as an array.
+    """
+    out_dir = Path(out_dir)
+    sources = {n: rasterio.open(out_dir / "criteria" / f"{n}.tif") for n in used}
+    try:
+        with rasterio.open(out_dir / "exclusion.tif") as ex:
+            grid = Grid(CRS.from_user_input(ex.crs), ex.transform, ex.width, ex.height)
+            score = np.full(grid.shape, np.nan, dtype=np.float32)
+            for window in grid.windows(block):
+                bits = ex.read(1, window=window)
+                if bits.all():  # wholly excluded: nothing to read or score
+                    continue
+                rows = slice(int(window.row_off), int(window.row_off + window.height))
+                cols = slice(int(window.col_off), int(window.col_off + window.width))
+                values = {n: src.read(1, window=window) for n, src in sources.items()}
+                score[rows, cols] = score_window(values, bits, used)
+    finally:
+        for src in sources.values():
+            src.close()
+    if not write:
+        return score
+    with _writer(out_dir / "suitability.tif", grid, "float32", float("nan")) as dst:
+        dst.write(score, 1)
+    return out_dir / "suitability.tif"
+
+
+def _writer(
+    path: Path, grid: Grid, dtype: str, nodata: float | None, *, compress: bool = True
+) -> Any:
+    """Open a raster of the run for writing (ZSTD: small on disk, fast to read back).
+
+    The criteria rasters are intermediates read back whole-window by the overlay, so they
+    stay uncompressed (``compress=False``): reading them is then a plain copy.
+    """
+    options: dict[str, Any] = {"compress": "zstd", "zstd_level": 1} if compress else {}
+    return rasterio.open(path, "w", **grid.profile(dtype, nodata, **options))
 
 
 def suitability(
@@ -292,7 +336,7 @@ def suitability(
     top_share: float = 0.05,
     max_candidates: int = 50,
     sensitivity_top: int = 5,
-    block: int = 1024,
+    block: int = 512,
     profile: str = "normal",
     progress: Progress = _noop,
 ) -> SuitabilityResult:
@@ -348,7 +392,8 @@ def suitability(
     counts = np.zeros(len(EXCLUSIONS), dtype=np.int64)
     excluded_any = 0
     writers = {
-        n: _writer(out_dir / "criteria" / f"{n}.tif", grid, "float32", float("nan")) for n in names
+        n: _writer(out_dir / "criteria" / f"{n}.tif", grid, "float32", float("nan"), compress=False)
+        for n in names
     }
     try:
         with (

@@ -428,8 +428,11 @@ def class_pieces(
     if nodata is not None:
         touched &= data != nodata
     rows, cols = np.nonzero(touched)
-    x0, y0 = t @ (cols, rows)
-    x1, y1 = t @ (cols + 1, rows + 1)
+    # north-up cells: corners straight from the transform's scale and origin
+    x0 = t.c + cols * t.a
+    x1 = x0 + t.a
+    y0 = t.f + rows * t.e
+    y1 = y0 + t.e
     boxes = shapely.box(
         np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1)
     )

@@ -359,7 +359,12 @@ def index() -> str:
 
 
 def _assessment(area: Area, weights: CriteriaWeights) -> Assessment:
-    return assess_area(get_layers(), get_planning(), area, store=get_store(), weights=weights)
+    assessment = assess_area(get_layers(), get_planning(), area, store=get_store(), weights=weights)
+    for crit in assessment.result["criteria"].values():
+        # the reader's wording next to the English msgid (scripts show label_text)
+        crit["label_text"] = _(crit["label"])
+        crit["rule_text"] = _(crit["rule"])
+    return assessment
 
 
 def report_html(result: dict[str, Any], *, title: str, for_pdf: bool = False) -> str:

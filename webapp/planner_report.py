@@ -69,7 +69,7 @@ def step_chart_svg(
     percent: bool = True,
 ) -> Markup:
     """Return a step chart (values hold until the next point) as accessible SVG markup."""
-    left, right, top, bottom = 56, 180, 28, 36
+    left, right, top, bottom = 56, 250, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     starts = [p[0][0] for p in (line.points for line in lines) if p]
     if not starts:

@@ -144,7 +144,8 @@
       [t.areaHa, number(r.area_ha, 2)],
       [t.score, number(r.score, 3)]
     ];
-    Object.keys(r.drive_minutes).forEach(function (kind) {
+    ["interchange", "port", "airport", "station"].forEach(function (kind) {
+      if (!(kind in r.drive_minutes)) return;
       var dest = r.drive_destinations[kind];
       var name = dest ? (config.lang === "ja" ? dest.name_ja : dest.name_en) : kind;
       rows.push([name, number(r.drive_minutes[kind], 1) + " " + t.minutes]);

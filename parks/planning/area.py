@@ -45,7 +45,9 @@ UPLOAD_MESSAGES = {
     ),
     "empty": N_("file %(name)s is empty"),
     "too_large": N_("file %(name)s is %(size)s bytes; the limit is %(limit)s"),
-    "unreadable": N_("cannot read %(name)s as %(kind)s: %(detail)s"),
+    "unreadable": N_(
+        "cannot read %(name)s as %(kind)s: the content is not in that format or is damaged"
+    ),
     "layers": N_("%(name)s must hold exactly one layer with geometries; found %(found)s"),
     "features": N_("%(name)s holds %(count)s features; the limit is %(limit)s"),
     "no_geometry": N_("%(name)s has no geometries"),
@@ -319,9 +321,7 @@ def area_from_geojson(
     try:
         json.loads(raw)
     except ValueError as exc:
-        raise AreaRejectedError(
-            Message("the drawn area is not valid JSON: %(error)s", {"error": str(exc)})
-        ) from exc
+        raise AreaRejectedError(Message("the drawn area is not valid JSON")) from exc
     try:
         frame = read_upload(raw, "area.geojson", limits=UploadLimits(max_features=500))
     except UploadError as exc:

@@ -271,3 +271,40 @@ def test_vacancy_json_has_the_issue_shape(pc) -> None:
     }
     assert set(park["sold_share"][0]) >= {"date", "share"}
     assert pc.get("/planner/vacancy.json?as_of=2025-13-01").status_code == 400
+
+
+def test_labour_shed_figure_for_lot_and_park_pages(planner_app) -> None:
+    from flask import render_template_string
+
+    from webapp.planner import labour_shed_figure
+
+    app = planner_app[0]
+    with app.test_request_context("/?lang=ja"):
+        shed = labour_shed_figure(lot_id="morimoto-ic/3")
+        html = render_template_string('{% include "planner/_labour_shed.html" %}', shed=shed)
+    assert "10 分以内" in html
+    assert f"{shed['population_within']['30']:,}" in html
+    assert "<svg" in html
+    _no_inline_script(html)
+
+
+def test_ahp_weights_from_the_page(pc) -> None:
+    doc = json.dumps(
+        {
+            "pairwise": {
+                "interchange_minutes": {"landcover": 3, "park_distance": 5},
+                "landcover": {"park_distance": 2},
+            }
+        }
+    )
+    body = pc.get(
+        "/planner/suitability.json", query_string={"weights": doc}, headers=JSON
+    ).get_json()
+    weights = body["report"]["weights"]
+    assert weights["method"] == "ahp"
+    assert weights["consistency_ratio"] <= 0.1
+    assert (
+        weights["weights"]["interchange_minutes"]
+        > weights["weights"]["landcover"]
+        > weights["weights"]["park_distance"]
+    )

@@ -123,6 +123,11 @@
   var weightsForm = document.getElementById("weights-form");
   function weightParams() {
     var params = new URLSearchParams();
+    var doc = document.getElementById("weights-doc");
+    if (doc && doc.value.trim() !== "") {
+      params.set("weights", doc.value);
+      return params;
+    }
     weightsForm.querySelectorAll("input[name^='w_']").forEach(function (input) {
       if (input.value !== "") params.set(input.name, input.value);
     });

@@ -50,6 +50,9 @@ SMALL_AREAS = (
     ("p5", CROSS_X, ROAD_Y, 0),  # the crossing, inside the area
 )
 
+OSM_BUILT_UP = box(X0 - 600, Y0 + 2500, X0 - 300, Y0 + 2800)
+"""A village the land cover misses (paddy there), mapped in OpenStreetMap."""
+
 LABOUR_AREA = box(CROSS_X - 50, ROAD_Y - 40, CROSS_X + 50, ROAD_Y + 40)
 """A 100 m x 80 m box around the crossing (0.8 ha); its top edge lies at Y0 - 10."""
 
@@ -175,7 +178,15 @@ def write_world(data_dir: Path) -> Path:
     write_layers_atomic(gpkg_path(data_dir), frames, keep_existing=False)
     write_layers_atomic(
         planning_path(data_dir),
-        {"small_areas": small_areas(), "landcover_classes": pd.DataFrame({"value": [1]})},
+        {
+            "small_areas": small_areas(),
+            "built_up": gpd.GeoDataFrame(
+                {"class": ["residential"], "source": ["tests/planning_shapes.py"]},
+                geometry=[OSM_BUILT_UP],
+                crs=METRIC_CRS,
+            ).to_crs(WEB_CRS),
+            "landcover_classes": pd.DataFrame({"value": [1]}),
+        },
         keep_existing=False,
     )
     data, transform = landcover_array()

@@ -32,7 +32,12 @@ from parks.planning.criteria import (
 )
 from parks.planning.data import CENSUS_SOURCE, PlanningData
 from parks.planning.labour import BANDS_MINUTES, labour_shed
-from parks.planning.landcover import CLASS_BY_VALUE, LANDCOVER_SOURCE, WATER_CLASS
+from parks.planning.landcover import (
+    BUILT_UP_CLASS,
+    CLASS_BY_VALUE,
+    LANDCOVER_SOURCE,
+    WATER_CLASS,
+)
 from parks.planning.layers import LayerStore
 from parks.planning.reach import entrances, seconds_from_area
 from parks.planning.weights import CriteriaWeights, default_weights
@@ -80,6 +85,27 @@ def _metric_water(layers: Layers) -> BaseGeometry:
         return shapely.union_all(shapely.make_valid(geoms))
 
     return cached(layers, "planning.water", build)
+
+
+def _built_up_share(planning: PlanningData, area: BaseGeometry) -> dict[str, float]:
+    """Share of the area on developed land: JAXA built-up cells and OpenStreetMap land use."""
+    values, pieces, raster_crs = class_pieces(planning.landcover_path, area, polygon_crs=METRIC_CRS)
+    jaxa = shapely.union_all(
+        gpd.GeoSeries(pieces[values == BUILT_UP_CLASS], crs=raster_crs)
+        .to_crs(METRIC_CRS)
+        .to_numpy()
+    )
+    osm = shapely.Polygon()
+    if len(planning.built_up):
+        shapes = planning.built_up.to_crs(METRIC_CRS).geometry.to_numpy()
+        hit = shapes[shapely.intersects(shapes, area)]
+        osm = shapely.union_all(shapely.intersection(hit, area)) if len(hit) else osm
+    whole = float(area.area)
+    return {
+        "any": round(float(shapely.union_all([jaxa, osm]).intersection(area).area) / whole, 4),
+        "jaxa": round(float(jaxa.intersection(area).area) / whole, 4),
+        "osm": round(float(osm.area) / whole, 4),
+    }
 
 
 def road_frontage_m(layers: Layers, area: BaseGeometry) -> float:
@@ -178,6 +204,7 @@ def assess_area(
         for v, s in sorted(shares.items())
     }
     osm_water = geom.intersection(_metric_water(layers))
+    built_up_share = _built_up_share(planning, geom)
     water = shapely.union_all([osm_water, jaxa_water.intersection(geom)])
     water_share = float(water.area) / area_m2
 
@@ -315,6 +342,7 @@ def assess_area(
             "osm": round(float(osm_water.area) / area_m2, 4),
             "jaxa": round(shares.get(WATER_CLASS, 0.0), 4),
         },
+        "built_up_share": built_up_share,
         "drive_minutes": drive,
         "drive_destinations": drive_to,
         "access_points": gates.to_dict(),

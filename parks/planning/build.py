@@ -33,6 +33,25 @@ Progress = Callable[[str], None]
 CENSUS_CSV = "estat-h27-small-areas/ishikawa_h27_small_areas.csv"
 MUNICIPALITIES = "ksj-n03-gyosei-kuiki/ishikawa_study_area_municipalities_n03.gpkg"
 JAXA = "jaxa-hrlulc-250m/kanazawa_jaxa_hrlulc_v23.12_250m_clip.tif"
+OSM = "osm-openmaptiles-jp1710/kanazawa_osm_openmaptiles_z13_2017.gpkg"
+OSM_SOURCE = (
+    "OpenStreetMap 2017-10 via OpenMapTiles z13 (ODbL; © OpenMapTiles © OpenStreetMap contributors)"
+)
+BUILT_UP_LANDUSE = (
+    "residential",
+    "commercial",
+    "retail",
+    "industrial",
+    "school",
+    "kindergarten",
+    "college",
+    "university",
+    "hospital",
+    "cemetery",
+    "stadium",
+    "library",
+)
+"""OpenStreetMap land uses that count as developed land (never a candidate site)."""
 
 MUNICIPALITY_EN = {
     "17201": "Kanazawa",
@@ -102,6 +121,33 @@ def small_areas_frame(raw_dir: Path) -> gpd.GeoDataFrame:
     return out
 
 
+def built_up_frame(raw_dir: Path) -> gpd.GeoDataFrame:
+    """Return OpenStreetMap's developed land uses and large buildings (EPSG:4326).
+
+    The 250 m land cover misses villages and works among fields; these polygons add them
+    to the built-up exclusion.
+    """
+    path = Path(raw_dir) / OSM
+    if not path.exists():
+        msg = f"raw source not found: {path}"
+        raise DataNotFoundError(msg)
+    landuse = read_vector(path, "landuse")
+    landuse = landuse[landuse["class"].isin(BUILT_UP_LANDUSE)]
+    buildings = read_vector(path, "building")
+    frame = pd.concat(
+        [
+            pd.DataFrame({"class": landuse["class"].astype(str), "geometry": landuse.geometry}),
+            pd.DataFrame({"class": "building", "geometry": buildings.geometry}),
+        ],
+        ignore_index=True,
+    )
+    out = gpd.GeoDataFrame(frame, geometry="geometry", crs=landuse.crs).to_crs(WEB_CRS)
+    out = out[out.geom_type.isin(["Polygon", "MultiPolygon"]) & ~out.geometry.is_empty]
+    out["geometry"] = out.geometry.make_valid()
+    out["source"] = OSM_SOURCE
+    return out.reset_index(drop=True)
+
+
 def landcover_classes_frame() -> pd.DataFrame:
     """Return the land-cover legend as a table (value, names, confirmed, score, source)."""
     return pd.DataFrame(
@@ -164,7 +210,7 @@ def write_landcover(raw_dir: Path, out_path: Path) -> Path:
 
 
 def build_planning(raw_dir: Path, out_dir: Path, *, progress: Progress = _noop) -> list[Path]:
-    """Write ``planning.gpkg`` (small areas, land-cover legend) and ``landcover.tif``.
+    """Write ``planning.gpkg`` (small areas, built-up land, land-cover legend) and ``landcover.tif``.
 
     Each file is written to a temporary name and moved into place, so a failure leaves the
     old files as they were.
@@ -173,12 +219,18 @@ def build_planning(raw_dir: Path, out_dir: Path, *, progress: Progress = _noop) 
     out_dir.mkdir(parents=True, exist_ok=True)
     progress("census small areas")
     areas = small_areas_frame(raw_dir)
+    progress("built-up land (OpenStreetMap land use and buildings)")
+    built_up = built_up_frame(raw_dir)
     progress("land cover")
     raster = write_landcover(raw_dir, out_dir / LANDCOVER_TIF)
     gpkg = planning_path(out_dir)
     write_layers_atomic(
         gpkg,
-        {"small_areas": areas, "landcover_classes": landcover_classes_frame()},
+        {
+            "small_areas": areas,
+            "built_up": built_up,
+            "landcover_classes": landcover_classes_frame(),
+        },
         keep_existing=False,
     )
     progress(f"{len(areas)} small areas, {int(areas['population'].sum()):,} residents")

@@ -49,6 +49,12 @@ class PlanningData:
     data_dir: Path
     small_areas: gpd.GeoDataFrame
     landcover_path: Path
+    built_up: gpd.GeoDataFrame = field(
+        default_factory=lambda: gpd.GeoDataFrame(
+            {"class": [], "source": []}, geometry=[], crs=WEB_CRS
+        )
+    )
+    """Developed land from OpenStreetMap (land uses, buildings): excluded from candidates."""
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
 
@@ -81,4 +87,10 @@ def load_planning(data_dir: Path) -> PlanningData:
         msg = f"{path} small_areas lacks column(s) {', '.join(lacking)}; rebuild it"
         raise DataNotFoundError(msg)
     areas["population"] = pd.to_numeric(areas["population"]).fillna(0).astype("int64")
-    return PlanningData(data_dir=Path(data_dir), small_areas=areas, landcover_path=raster)
+    planning = PlanningData(data_dir=Path(data_dir), small_areas=areas, landcover_path=raster)
+    if "built_up" in list_layers(path):
+        built = read_vector(path, "built_up").to_crs(WEB_CRS)
+        planning = PlanningData(
+            data_dir=Path(data_dir), small_areas=areas, landcover_path=raster, built_up=built
+        )
+    return planning

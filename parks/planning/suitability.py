@@ -6,7 +6,8 @@
    the cell to its nearest node at the connector speed), land-cover class, distance to an
    existing park, and slope, flood, landslide and zoning where a city loaded them.
 3. **Exclusions** (a bit mask per cell): outside the city (cells not wholly inside),
-   water (OpenStreetMap water or JAXA water class), built-up land (JAXA class 2), existing
+   water (OpenStreetMap water or JAXA water class), built-up land (JAXA class 2, or an
+   OpenStreetMap developed land use or building), existing
    parks, farther than 2 km from any road, and cells where a criterion has no value (a
    land-cover class with an unconfirmed label, a DEM that does not reach). A cell touching
    an excluded shape is excluded, so no candidate overlaps one.
@@ -181,6 +182,7 @@ def prepare_inputs(
     )
     classes = _polygons_of_classes(planning.landcover_path, (WATER_CLASS, BUILT_UP_CLASS))
     water = list(layers.water.to_crs(METRIC_CRS).geometry) + classes[WATER_CLASS]
+    built_up = classes[BUILT_UP_CLASS] + list(planning.built_up.to_crs(METRIC_CRS).geometry)
     hazards = {}
     for kind in ("flood", "landslide"):
         frame = store.polygons(kind)
@@ -203,7 +205,7 @@ def prepare_inputs(
         connector_mps=graph.connector_kmh / 3.6,
         park_km=park_km,
         water=water,
-        built_up=classes[BUILT_UP_CLASS],
+        built_up=built_up,
         parks=parks,
         landcover_path=planning.landcover_path,
         slope_path=store.slope_path(),

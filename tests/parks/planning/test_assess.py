@@ -98,6 +98,16 @@ def test_partial_overlaps_are_measured(world, world_planning) -> None:
     assert zone["nearest_park"]["km"] == 0
 
 
+def test_built_up_share_counts_both_sources(world, world_planning) -> None:
+    # half on the OSM village (paddy in the land cover), none on JAXA built-up land
+    r = _assess(world, world_planning, box(X0 - 750, Y0 + 2500, X0 - 450, Y0 + 2800))
+    assert r["built_up_share"]["osm"] == pytest.approx(0.5, abs=1e-3)
+    assert r["built_up_share"]["jaxa"] == 0
+    assert r["built_up_share"]["any"] == pytest.approx(0.5, abs=1e-3)
+    block = _assess(world, world_planning, box(X0 + 1900, Y0 + 1000, X0 + 2100, Y0 + 1200))
+    assert block["built_up_share"]["jaxa"] == pytest.approx(0.5, abs=1e-3)
+
+
 def test_road_frontage_is_the_edge_near_a_road(world, world_planning) -> None:
     # bottom edge 10 m above R1: 200 m, plus 5 m of each side within 15 m of the road
     near = _assess(world, world_planning, box(X0 - 600, ROAD_Y + 10, X0 - 400, ROAD_Y + 210))

@@ -50,7 +50,9 @@ def _check_candidates(result, layers, planning) -> None:
     water = _class_cells(planning.landcover_path, [1]) + list(
         layers.water.to_crs(METRIC_CRS).geometry
     )
-    built = _class_cells(planning.landcover_path, [2])
+    built = _class_cells(planning.landcover_path, [2]) + list(
+        planning.built_up.to_crs(METRIC_CRS).geometry
+    )
     parks = list(layers.parks.to_crs(METRIC_CRS).geometry)
     city = city_polygon(layers)
     for geom, area_ha, score in zip(cands.geometry, cands["area_ha"], cands["score"], strict=True):
@@ -78,6 +80,16 @@ def test_candidates_on_the_real_data(layers, planning, tmp_path) -> None:
     assert set(report["exclusions"]) == {*EXCLUSIONS, "any"}
     back = gpd.read_file(tmp_path / "candidates.geojson")
     assert len(back) == len(result.candidates)
+
+
+def test_land_built_up_in_openstreetmap_only_is_excluded(world_run) -> None:
+    from tests.planning_shapes import OSM_BUILT_UP
+
+    with rasterio.open(world_run.out_dir / "exclusion.tif") as src:
+        bits = src.read(1)
+        inv = ~src.transform
+        col, row = (int(v) for v in inv @ OSM_BUILT_UP.centroid.coords[0])
+    assert bits[row, col] & (1 << EXCLUSIONS.index("built_up"))
 
 
 def test_outputs_and_exclusion_bits(world_run) -> None:

@@ -96,7 +96,26 @@
 
   // ---------------------------------------------------------------- drawing
   var geojsonBox = document.getElementById("area-geojson");
+  function localiseDraw(d) {
+    var draw = L.drawLocal.draw;
+    var edit = L.drawLocal.edit;
+    draw.toolbar.buttons.polygon = d.polygon;
+    draw.toolbar.actions = { title: d.cancelTitle, text: d.cancel };
+    draw.toolbar.finish = { title: d.finishTitle, text: d.finish };
+    draw.toolbar.undo = { title: d.undoTitle, text: d.undo };
+    draw.handlers.polygon.tooltip = { start: d.start, cont: d.cont, end: d.end };
+    draw.handlers.polyline.error = d.crossing;
+    edit.toolbar.buttons = { edit: d.edit, editDisabled: d.editDisabled, remove: d.remove, removeDisabled: d.removeDisabled };
+    edit.toolbar.actions = {
+      save: { title: d.saveTitle, text: d.save },
+      cancel: { title: d.cancelEditTitle, text: d.cancel },
+      clearAll: { title: d.clearAllTitle, text: d.clearAll }
+    };
+    edit.handlers.edit.tooltip = { text: d.editTooltip, subtext: d.editSubtext };
+    edit.handlers.remove.tooltip = { text: d.removeTooltip };
+  }
   if (L.Control.Draw) {
+    localiseDraw(config.draw);
     var drawControl = new L.Control.Draw({
       draw: { polygon: { allowIntersection: false, showArea: true }, polyline: false, rectangle: false,
         circle: false, marker: false, circlemarker: false },

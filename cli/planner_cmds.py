@@ -213,7 +213,13 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
     lines.append(gettext_in(lang, "Drive time from the area's road access points") + ":")
     for kind, minutes in r["drive_minutes"].items():
         dest = r["drive_destinations"].get(kind) or {}
-        name = dest.get("name_ja" if lang == "ja" else "name_en", kind)
+        kinds = {
+            "interchange": gettext_in(lang, "Interchange"),
+            "port": gettext_in(lang, "Port"),
+            "airport": gettext_in(lang, "Airport"),
+            "station": gettext_in(lang, "Station"),
+        }
+        name = dest.get("name_ja" if lang == "ja" else "name_en", kinds.get(kind, kind))
         shown = (
             gettext_in(lang, "no data")
             if minutes is None
@@ -232,18 +238,28 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
         }
     )
     lines.append(gettext_in(lang, "Labour shed: residents within a drive") + ":")
-    for band, pop in r["population_within"].items():
-        lines.append(f"  {band} {gettext_in(lang, 'min')}: {pop:,}")
-    out = r["labour_shed"]["outside_graph"]
-    lines.append(
-        "  "
-        + gettext_in(
-            lang,
-            "%(count)s small areas with %(population)s residents lie beyond the road graph's "
-            "reach and are not counted.",
+    if r["population_within"]["10"] is None:
+        lines.append(
+            "  "
+            + gettext_in(
+                lang,
+                "No road node lies within 2 km of the area: drive times and the labour shed "
+                "cannot be measured.",
+            )
         )
-        % {"count": f"{out['small_areas']:,}", "population": f"{out['population']:,}"}
-    )
+    else:
+        for band, pop in r["population_within"].items():
+            lines.append(f"  {band} {gettext_in(lang, 'min')}: {pop:,}")
+        out = r["labour_shed"]["outside_graph"]
+        lines.append(
+            "  "
+            + gettext_in(
+                lang,
+                "%(count)s small areas with %(population)s residents lie beyond the road graph's "
+                "reach and are not counted.",
+            )
+            % {"count": f"{out['small_areas']:,}", "population": f"{out['population']:,}"}
+        )
     lines.append(gettext_in(lang, "Land cover (JAXA, 250 m)") + ":")
     for code, body in r["landcover"].items():
         label = body["label_ja"] if lang == "ja" else body["label"]

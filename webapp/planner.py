@@ -118,6 +118,18 @@ def _wants_json() -> bool:
     )
 
 
+@bp.before_request
+def _bound_uploads() -> ResponseReturnValue | None:
+    """Refuse a body larger than an upload may be before it is parsed (nothing is read)."""
+    limit = int(current_app.config["PLANNER_UPLOAD_BYTES"]) + 65_536
+    if request.content_length is not None and request.content_length > limit:
+        message = _("The upload is larger than %(limit)s bytes.", limit=f"{limit:,}")
+        if _wants_json():
+            return jsonify({"error": message, "problems": [message]}), 413
+        return render_template("planner/error.html", title=message, problems=[message]), 413
+    return None
+
+
 @bp.errorhandler(PlanningInputError)
 def _planning_error(exc: PlanningInputError) -> ResponseReturnValue:
     """Answer a refused area or bad weights with every problem, in the reader's language."""

@@ -39,7 +39,7 @@ from parks.planning.landcover import (
     WATER_CLASS,
 )
 from parks.planning.layers import LayerStore
-from parks.planning.reach import entrances, seconds_from_area
+from parks.planning.reach import Entrances, NoRoadError, entrances, seconds_from_area
 from parks.planning.weights import CriteriaWeights, default_weights
 
 FRONTAGE_WITHIN_M = 15.0
@@ -211,26 +211,30 @@ def assess_area(
     # access: from the area's entrances to each kind of destination
     acc = access_network(layers)
     graph = acc.graph(profile)
-    gates = entrances(graph, geom)
-    node_s = seconds_from_area(graph, gates)
-    dest = acc.destinations
-    att = acc.destination_attachment
-    dest_s = node_s[att.node] + att.connector_s(graph.connector_kmh)
-    drive: dict[str, float | None] = {}
-    drive_to: dict[str, dict[str, Any] | None] = {}
-    for kind in DESTINATION_KINDS:
-        mask = (dest["kind"] == kind).to_numpy() & np.isfinite(dest_s)
-        if not mask.any():
-            drive[kind], drive_to[kind] = None, None
-            continue
-        k = int(np.flatnonzero(mask)[np.argmin(dest_s[mask])])
-        drive[kind] = round(float(dest_s[k]) / 60.0, 1)
-        row = dest.iloc[k]
-        drive_to[kind] = {
-            "id": str(row["id"]),
-            "name_ja": row["name_ja"],
-            "name_en": row["name_en"],
-        }
+    drive: dict[str, float | None] = dict.fromkeys(DESTINATION_KINDS)
+    drive_to: dict[str, dict[str, Any] | None] = dict.fromkeys(DESTINATION_KINDS)
+    no_road = ""
+    try:
+        gates: Entrances | None = entrances(graph, geom)
+    except NoRoadError as exc:
+        gates, no_road = None, str(exc)
+    if gates is not None:
+        node_s = seconds_from_area(graph, gates)
+        dest = acc.destinations
+        att = acc.destination_attachment
+        dest_s = node_s[att.node] + att.connector_s(graph.connector_kmh)
+        for kind in DESTINATION_KINDS:
+            mask = (dest["kind"] == kind).to_numpy() & np.isfinite(dest_s)
+            if not mask.any():
+                continue
+            k = int(np.flatnonzero(mask)[np.argmin(dest_s[mask])])
+            drive[kind] = round(float(dest_s[k]) / 60.0, 1)
+            row = dest.iloc[k]
+            drive_to[kind] = {
+                "id": str(row["id"]),
+                "name_ja": row["name_ja"],
+                "name_en": row["name_en"],
+            }
 
     # nearest park (straight line)
     parks_m = layers.parks.to_crs(METRIC_CRS)
@@ -244,7 +248,11 @@ def assess_area(
         "overlaps": bool(dist[k] == 0 and parks_m.iloc[k].geometry.intersection(geom).area > 1.0),
     }
 
-    shed = labour_shed(layers, planning, geom, bands=BANDS_MINUTES, profile=profile)
+    shed = (
+        labour_shed(layers, planning, geom, bands=BANDS_MINUTES, profile=profile)
+        if gates is not None
+        else None
+    )
 
     zones_m = layers.zones.to_crs(METRIC_CRS)
     zones = []
@@ -345,10 +353,14 @@ def assess_area(
         "built_up_share": built_up_share,
         "drive_minutes": drive,
         "drive_destinations": drive_to,
-        "access_points": gates.to_dict(),
+        "access_points": gates.to_dict()
+        if gates is not None
+        else {"points": [], "road_nodes_inside": 0, "connector_m": None, "note": no_road},
         "nearest_park": nearest,
-        "population_within": {str(b): shed.population_within[b] for b in shed.bands},
-        "labour_shed": shed.to_dict(),
+        "population_within": {
+            str(b): (shed.population_within[b] if shed is not None else None) for b in BANDS_MINUTES
+        },
+        "labour_shed": shed.to_dict() if shed is not None else {"note": no_road},
         "zones": zones,
         "road_frontage_m": round(frontage, 1),
         "criteria": criteria,

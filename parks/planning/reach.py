@@ -35,6 +35,11 @@ NO_EXIT_KEY_PREFIXES = ("motorway", "access_connector")
 
 EntranceKind = Literal["crossing", "inside", "connector"]
 
+
+class NoRoadError(ValueError):
+    """No road node lies within reach of an area: drive times cannot be measured."""
+
+
 _TREES: weakref.WeakKeyDictionary[RoadNetwork, tuple[shapely.STRtree, np.ndarray]] = (
     weakref.WeakKeyDictionary()
 )
@@ -81,7 +86,7 @@ def entrances(graph: WeightedGraph, area: BaseGeometry) -> Entrances:
 
     Raises
     ------
-    ValueError
+    NoRoadError
         If no road node lies within :data:`MAX_ATTACH_M` of the area.
     """
     net = graph.network
@@ -135,7 +140,7 @@ def entrances(graph: WeightedGraph, area: BaseGeometry) -> Entrances:
                 f"the area is {connector_m:,.0f} m from the nearest road node (limit "
                 f"{MAX_ATTACH_M:,.0f} m): it lies outside the road network's area"
             )
-            raise ValueError(msg)
+            raise NoRoadError(msg)
         node = int(cand_ids[best])
         cost = connector_m / (graph.connector_kmh / 3.6)
         nodes.append(np.array([node]))

@@ -308,3 +308,14 @@ def test_ahp_weights_from_the_page(pc) -> None:
         > weights["weights"]["landcover"]
         > weights["weights"]["park_distance"]
     )
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(pc) -> None:
+    r = pc.post(
+        "/planner/assess",
+        data=b"x" * 11_000_000,
+        content_type="multipart/form-data; boundary=x",
+        headers=JSON,
+    )
+    assert r.status_code == 413
+    assert "larger than" in r.get_json()["error"]

@@ -114,6 +114,22 @@ def test_road_frontage_is_the_edge_near_a_road(world, world_planning) -> None:
     assert near["road_frontage_m"] == pytest.approx(210, abs=0.5)
 
 
+def test_an_area_far_from_any_road_has_no_drive_times_but_is_assessed(
+    world, world_planning
+) -> None:
+    far = _assess(world, world_planning, box(X0 - 4900, Y0 + 4500, X0 - 4600, Y0 + 4800))
+    assert far["drive_minutes"] == {
+        "interchange": None,
+        "port": None,
+        "airport": None,
+        "station": None,
+    }
+    assert far["population_within"] == {"10": None, "20": None, "30": None}
+    assert "outside the road network" in far["access_points"]["note"]
+    assert far["criteria"]["interchange_minutes"]["value"] == "no data"
+    assert far["area_ha"] == pytest.approx(9.0, abs=1e-3)
+
+
 def test_the_csv_row_carries_the_fields(result_a) -> None:
     row = assessment_row(result_a)
     assert row["area_ha"] == result_a["area_ha"]

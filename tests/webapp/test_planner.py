@@ -279,8 +279,9 @@ def test_labour_shed_figure_for_lot_and_park_pages(planner_app) -> None:
     from webapp.planner import labour_shed_figure
 
     app = planner_app[0]
+    lot_id = str(app.extensions["siting"].lots["lot_id"].iloc[0])
     with app.test_request_context("/?lang=ja"):
-        shed = labour_shed_figure(lot_id="morimoto-ic/3")
+        shed = labour_shed_figure(lot_id=lot_id)
         html = render_template_string('{% include "planner/_labour_shed.html" %}', shed=shed)
     assert "10 分以内" in html
     assert f"{shed['population_within']['30']:,}" in html

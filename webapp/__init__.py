@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, assets, i18n, layers, public, staff
+    from webapp import api, assets, i18n, layers, planner, public, staff
     from webapp.errors import register_error_handlers
 
     assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
+    planner.init_app(app)
     register_error_handlers(app)
     return app
 

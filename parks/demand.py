@@ -41,6 +41,9 @@ MAX_LOG_BYTES = 5_000_000
 BACKUPS = 5
 """Rotated files kept (``.1`` newest … ``.5`` oldest)."""
 
+SEVERAL = "several"
+"""Failed constraint of a search in which every lot failed two or more constraints."""
+
 MAX_REMEMBERED = 10_000
 """Most search keys a process remembers for de-duplication."""
 
@@ -86,6 +89,9 @@ def demand_record(
         "matches": matches,
         "near_misses": near_misses,
         "near_miss_counts": dict(near_miss_counts or {}),
+        # what kept the firm from a site: the constraints some lot failed alone, or "several"
+        # when every lot failed two or more (read by parks.planning.vacancy)
+        "failed_constraints": sorted(near_miss_counts or {}) or [SEVERAL],
     }
 
 
@@ -222,8 +228,8 @@ def demand_summary(
     """Count searches, the unmet ones, and unmet demand by industry, size and failed constraint.
 
     ``unmet_by_failed_constraint`` counts, for each constraint, the unmet searches in which
-    some lot failed only that constraint (``none within one constraint`` when no lot came
-    that close). Past-date searches are counted apart and never as demand.
+    some lot failed only that constraint (``several`` when every lot failed two or more).
+    Past-date searches are counted apart and never as demand.
     """
     unmet = [r for r in live if r.get("matches", 0) == 0]
     by_industry = Counter(str(r["criteria"].get("industry", "?")) for r in unmet)
@@ -234,7 +240,7 @@ def demand_summary(
         if counts:
             by_constraint.update(counts.keys())
         else:
-            by_constraint["none within one constraint"] += 1
+            by_constraint[SEVERAL] += 1
     return {
         "searches": len(live),
         "unmet": len(unmet),

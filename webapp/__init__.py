@@ -69,7 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Returns
     -------
     flask.Flask
-        The app, with the ``public``, ``api`` and ``staff`` blueprints and the error handlers.
+        The app, with the ``public``, ``layers``, ``api`` and ``staff`` blueprints, the
+        fingerprinted static files and the error handlers.
 
     Raises
     ------
@@ -85,9 +86,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEFAULT_LANG="ja",
         TILES=None,
         TILES_ATTRIBUTION=None,
-        MAP_CACHE_SIZE=16,
         DEMAND_LOG=str(Path(app.instance_path) / "demand_log.jsonl"),
-        MAX_CONTENT_LENGTH=1024 * 1024,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,  # any body; uploads set their own lower bound
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=100,
         MAX_JSON_BYTES=64 * 1024,
@@ -106,19 +106,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # every layer now: the app serves one consistent snapshot of the dataset
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"])).load_all()
 
-    from webapp import api, i18n, openapi, public, security, staff
+    from webapp import api, assets, i18n, layers, openapi, planner, public, security, staff
     from webapp.errors import register_error_handlers
     from webapp.requests import check_request
 
+    assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
     security.init_app(app)
     app.before_request(check_request)
 
-    app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)
+    layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(staff.bp)
+    planner.init_app(app)
     register_error_handlers(app)
     return app
 

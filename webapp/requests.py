@@ -87,9 +87,6 @@ def check_params(args: MultiDict[str, str]) -> None:
         raise InvalidInputError(problems)
 
 
-FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
 def check_request() -> None:
     """Bound every request's query string and form before a view sees it (``before_request``).
 
@@ -101,7 +98,9 @@ def check_request() -> None:
     from flask import request
 
     check_params(request.args)
-    if request.method == "POST" and request.mimetype in FORM_MIMETYPES:
+    # Plain forms are small (MAX_FORM_MEMORY_SIZE bounds them); uploads are checked by the
+    # view that takes them, before their body is read.
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
         check_params(request.form)
 
 

@@ -75,6 +75,12 @@ def test_summary_counts_unmet_searches_by_failed_constraint() -> None:
     assert summary["unmet_by_failed_constraint"] == {
         "area": 2,
         "drive_minutes": 1,
-        "none within one constraint": 1,
+        "several": 1,
     }
     assert summary["past_date_searches"] == 1
+
+
+def test_records_name_the_constraints_that_failed_alone() -> None:
+    near = _record(50_000, matches=0, near_misses=2, near_miss_counts={"area": 1, "price": 1})
+    assert near["failed_constraints"] == ["area", "price"]
+    assert _record(50_000, matches=0, near_misses=0)["failed_constraints"] == ["several"]

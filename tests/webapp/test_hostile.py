@@ -147,27 +147,30 @@ def test_security_headers_on_every_response(client, method: str, path: str) -> N
     response.close()
 
 
-def test_a_page_nonce_is_new_for_every_response(client) -> None:
-    first, second = client.get("/?lang=en"), client.get("/?lang=en")
-    nonces = [
-        r.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
-        for r in (first, second)
-    ]
+@pytest.mark.parametrize("path", ["/?lang=en", "/search?lang=en", "/api/docs"])
+def test_pages_hold_no_inline_script(client, path: str) -> None:
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag or "nonce=" in tag, tag
+
+
+def test_a_template_nonce_is_new_for_every_response(app) -> None:
+    from flask import render_template_string
+
+    app.add_url_rule(
+        "/_nonce", "nonce", lambda: render_template_string('<script nonce="{{ csp_nonce() }}">')
+    )
+    client = app.test_client()
+    nonces = []
+    for _ in range(2):
+        response = client.get("/_nonce")
+        nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        assert response.get_data(as_text=True) == f'<script nonce="{nonce}">'
+        nonces.append(nonce)
     assert nonces[0] != nonces[1]
-    for response, nonce in zip((first, second), nonces, strict=True):
-        html = response.get_data(as_text=True)
-        assert html.count("<script>") == 0  # every inline script carries the nonce
-        assert html.count(f'nonce="{nonce}"') >= 1
-
-
-def test_gzip_map_page_is_the_same_page(client) -> None:
-    import gzip
-
-    response = client.get("/?lang=en", headers={"Accept-Encoding": "gzip"})
-    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
-    html = gzip.decompress(response.data).decode()
-    assert f'nonce="{nonce}"' in html
-    assert "@@csp-nonce@@" not in html
+    assert len(nonces[0]) >= 22  # 128 bits
 
 
 def test_debug_cannot_be_turned_on_from_the_environment(

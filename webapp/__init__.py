@@ -66,15 +66,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, i18n, public, staff
+    from webapp import api, exports, i18n, layout, pages, pitch, public, staff
     from webapp.errors import register_error_handlers
 
     i18n.init_app(app)
+    layout.init_app(app)
 
     app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pitch.bp)
+    app.register_blueprint(exports.bp)
     register_error_handlers(app)
     return app
 

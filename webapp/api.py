@@ -21,6 +21,7 @@ from parks.grants import evaluate, site_for_lot, site_for_park
 from parks.matching import match
 from parks.profile import validate_profile
 from webapp import get_layers, lots_on
+from webapp.i18n import render_message
 from webapp.requests import (
     parse_isochrone_query,
     parse_lot_query,
@@ -132,7 +133,7 @@ def match_lots() -> ResponseReturnValue:
             profile, as_of=as_of, matches=len(result.matches), near_misses=len(result.near_misses)
         ),
     )
-    return jsonify(result.to_dict())
+    return jsonify(result.to_dict(lambda m: render_message(m, req.lang)))
 
 
 @bp.post("/grants")

@@ -54,8 +54,9 @@ def _respond(
     """
     if _wants_json():
         body: dict[str, object] = {"error": message, "problems": problems}
-        if fields:
-            body["fields"] = [f.to_dict() for f in fields if f.path is not None]
+        tied = [f.to_dict() for f in fields or [] if f.path is not None]
+        if tied:
+            body["fields"] = tied
         return jsonify(body), status
     page = render_template(
         "error.html", status=status, message=message, problems=problems, lang=current_lang()

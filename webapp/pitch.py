@@ -25,7 +25,7 @@ from parks.matching import Check, check_lot
 from parks.profile import FirmProfile
 from webapp import get_layers
 from webapp.grant_view import grant_table
-from webapp.i18n import Lang, current_lang
+from webapp.i18n import LANGS, Lang, current_lang
 from webapp.lot_facts import lot_facts, lot_map_data, park_facts
 from webapp.page_maps import with_basemap
 from webapp.profile_form import FIELD_BY_PATH, form_values
@@ -142,6 +142,9 @@ def pitch() -> ResponseReturnValue:
     The firm's figures are accepted only in a POST body, so they never appear in URLs,
     server logs or browser history.
     """
+    posted_lang = request.form.get("lang")
+    if posted_lang in LANGS:
+        g.lang = posted_lang  # a posted form names its language in the body (errors too)
     if request.method == "GET":
         reject_figures_in_url(request.args)
     req = parse_pitch_request(request.values, today=dt.date.today())

@@ -329,6 +329,7 @@ def parse_pitch_request(
     """
     allowed = ("lang", "as_of", *FIELD_NAMES, *(() if lot_id else ("lot",)))
     problems: list[object] = list(_reject_unknown(values, allowed))
+    _collect(problems, lambda: validate_lang(values.get("lang"), default="ja"), "ja")
     lot = lot_id or (values.get("lot") or "").strip()
     if not lot:
         problems.append("lot is required (a lot id such as 'inaho/P2-1')")
@@ -353,6 +354,7 @@ def parse_page_query(args: Mapping[str, str]) -> dt.date | None:
         Listing every problem found.
     """
     problems = _reject_unknown(args, ("lang", "as_of"))
+    _collect(problems, lambda: validate_lang(args.get("lang"), default="ja"), "ja")
     as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
     if problems:
         raise InvalidInputError(problems)
@@ -405,6 +407,7 @@ def parse_lot_list_query(
         Listing every problem found.
     """
     problems = _reject_unknown(args, ("lang", "as_of", "lots"))
+    _collect(problems, lambda: validate_lang(args.get("lang"), default="ja"), "ja")
     lots = _collect(problems, lambda: validate_lot_ids(args.get("lots"), known, lo=lo, hi=hi), ())
     as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
     if problems:

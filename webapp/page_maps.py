@@ -63,7 +63,12 @@ def _clip(
         hits[columns].reset_index(drop=True), geometry=list(geoms), crs=frame.crs
     )
     out = out[~out.geometry.is_empty]
-    return out.__geo_interface__
+    collection: dict[str, Any] = dict(out.__geo_interface__)
+    collection.pop("bbox", None)  # NaN for an empty layer, and not needed: Leaflet fits itself
+    for feature in collection["features"]:
+        feature.pop("bbox", None)
+        feature.pop("id", None)
+    return collection
 
 
 def basemap(layers: Layers, bounds: tuple[float, float, float, float]) -> dict[str, Any]:

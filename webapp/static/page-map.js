@@ -18,7 +18,7 @@
     tertiary: { color: "#cfc8b8", weight: 1.2 }, minor: { color: "#ddd6c8", weight: 0.8 }
   };
   var FOCUS_COLOUR = "#d6006f";
-  var ROUTE_COLOUR = "#e7298a";
+  var ROUTE_COLOUR = "#6a3d9a";
 
   var textsNode = document.getElementById("map-texts");
   var texts = textsNode ? JSON.parse(textsNode.textContent) : { statuses: {} };
@@ -93,7 +93,7 @@
       }
     }).addTo(map) : null;
     var routes = data.routes ? L.geoJSON(data.routes, {
-      style: { color: ROUTE_COLOUR, weight: 3, opacity: 0.85 },
+      style: { color: ROUTE_COLOUR, weight: 3, opacity: 0.8, dashArray: "8 5" },
       onEachFeature: function (f, layer) {
         layer.bindTooltip(span(texts.route + " · " + Number(f.properties.minutes).toFixed(1) + " " + texts.min));
       }

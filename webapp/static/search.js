@@ -336,6 +336,7 @@
     var f = el("form", { className: "pitch-form", method: "post", action: config.urls.pitch, target: "_blank" });
     var fields = formFields();
     fields.lot = id;
+    fields.lang = lang;
     if (asOf) { fields.as_of = asOf; }
     Object.keys(fields).forEach(function (name) { f.appendChild(el("input", { type: "hidden", name: name, value: fields[name] })); });
     f.appendChild(el("button", { type: "submit", className: "pitch-link", text: label }));

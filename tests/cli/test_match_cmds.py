@@ -69,7 +69,7 @@ def test_match_text_in_japanese_and_the_log_has_no_name(profile_file: Path, tmp_
         str(log),
     )
     assert code == 0, out
-    assert "2026年11月28日 時点で分譲中の区画はありません" in out
+    assert "2026年11月28日時点で分譲中の区画はありません" in out
     assert "条件に最も近い区画" in out
     assert "から分譲済" in out
     assert "株式会社テスト物流" not in log.read_text(encoding="utf-8")

@@ -105,6 +105,26 @@ def source_refs(value: Any) -> list[SourceRef]:
     return refs
 
 
+def lot_or_404(layers: Layers, lot_id: str) -> pd.Series:
+    """Return a lot's row, or answer 404 with a sentence in the page language."""
+    from flask import abort
+
+    try:
+        return layers.lot(lot_id)
+    except LookupError:
+        abort(404, _("There is no lot at this address. Find lots on the map or with the search."))
+
+
+def park_or_404(layers: Layers, park_id: str) -> pd.Series:
+    """Return a park's row, or answer 404 with a sentence in the page language."""
+    from flask import abort
+
+    try:
+        return layers.park(park_id)
+    except LookupError:
+        abort(404, _("There is no industrial park at this address."))
+
+
 def park_name(layers: Layers, park_id: str, lang: str) -> str:
     """Return a park's name in ``lang``."""
     return park_ref(layers.park(park_id)).in_lang(lang) or name("park", park_id, lang)

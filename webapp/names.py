@@ -80,6 +80,12 @@ _REGISTERED: dict[str, dict[str, str]] = {
         "access": N_("Longest acceptable drive (minutes)"),
         "other": N_("Other"),
     },
+    "param": {
+        "as_of": N_("as_of"),
+        "lang": N_("lang"),
+        "lot": N_("lot"),
+        "lots": N_("lots"),
+    },
     "field": {
         "industry": N_("Industry"),
         "project": N_("New site or expansion"),

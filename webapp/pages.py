@@ -24,9 +24,11 @@ from webapp.lot_facts import (
     history_rows,
     lot_facts,
     lot_map_data,
+    lot_or_404,
     park_facts,
     park_history,
     park_map_data,
+    park_or_404,
     source_refs,
 )
 from webapp.page_maps import region_basemap, with_basemap
@@ -72,7 +74,7 @@ def lot(lot_id: str) -> ResponseReturnValue:
     gets the form back with each problem next to its field (400).
     """
     layers = get_layers()
-    layers.lot(lot_id)  # an unknown lot is a 404 before anything else
+    lot_or_404(layers, lot_id)  # an unknown lot is a 404 before anything else
     lang = current_lang()
     if request.method == "GET":
         reject_figures_in_url(request.args)
@@ -116,7 +118,7 @@ def lot(lot_id: str) -> ResponseReturnValue:
 def park(park_id: str) -> ResponseReturnValue:
     """Show one park: facts with sources, occupants, sold share over time, history, lots."""
     layers = get_layers()
-    layers.park(park_id)
+    park_or_404(layers, park_id)
     as_of = parse_page_query(request.args) or _today()
     lang = current_lang()
     facts = park_facts(layers, park_id, lang)

@@ -26,7 +26,7 @@ from parks.profile import FirmProfile
 from webapp import get_layers
 from webapp.grant_view import grant_table
 from webapp.i18n import LANGS, Lang, current_lang
-from webapp.lot_facts import lot_facts, lot_map_data, park_facts
+from webapp.lot_facts import lot_facts, lot_map_data, lot_or_404, park_facts
 from webapp.page_maps import with_basemap
 from webapp.profile_form import FIELD_BY_PATH, form_values
 from webapp.requests import parse_pitch_request, reject_figures_in_url
@@ -70,6 +70,7 @@ def pitch_context(
         If no lot has ``lot_id``.
     """
     layers = get_layers()
+    lot_or_404(layers, lot_id)
     lot = lot_facts(layers, lot_id, as_of, lang)
     park = park_facts(layers, lot["park_id"], lang)
     checks: tuple[Check, ...] = ()

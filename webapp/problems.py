@@ -66,5 +66,7 @@ def show_problem(problem: Any, lang: str) -> ShownProblem:
 
 def show_problems(exc: BaseException, lang: str) -> list[ShownProblem]:
     """Render every problem an error carries (``details``, else ``problems``, else its text)."""
-    items = getattr(exc, "details", None) or getattr(exc, "problems", None) or [str(exc)]
+    items = getattr(exc, "details", None) or getattr(exc, "problems", None)
+    if not items:
+        items = [a for a in exc.args if isinstance(a, Message | Problem)] or [str(exc)]
     return [show_problem(p, lang) for p in items]

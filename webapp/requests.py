@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from parks.data import LOT_STATUSES
 from parks.errors import InvalidFirmProfileError, InvalidInputError
+from parks.messages import Message, Name
 from parks.profile import FirmProfile
 from webapp.i18n import LANGS, Lang
 from webapp.profile_form import FIELD_NAMES, validate_profile_form
@@ -42,7 +43,7 @@ def _collect(problems: list[Any], validate: Callable[[], T], fallback: T) -> T:
     try:
         return validate()
     except InvalidInputError as exc:
-        problems.extend(exc.problems)
+        problems.extend(exc.details)
         return fallback
 
 
@@ -57,8 +58,12 @@ def validate_lang(value: str | None, *, default: Lang) -> Lang:
     if value is None or value == "":
         return default
     if value not in LANGS:
-        msg = f"lang must be one of {', '.join(LANGS)}; got {value!r}"
-        raise InvalidInputError(msg)
+        raise InvalidInputError(
+            Message(
+                "%(name)s must be one of %(allowed)s; got %(value)s",
+                {"name": Name("param", "lang"), "allowed": ", ".join(LANGS), "value": repr(value)},
+            )
+        )
     return value  # type: ignore[return-value]  # narrowed by the membership test
 
 
@@ -72,14 +77,17 @@ def validate_date(value: str | None, *, name: str = "as_of") -> dt.date | None:
     """
     if value is None or value == "":
         return None
+    params = {"name": Name("param", name), "value": repr(value)}
     if not _ISO_DATE.match(value):
-        msg = f"{name} must be a date written YYYY-MM-DD; got {value!r}"
-        raise InvalidInputError(msg)
+        raise InvalidInputError(
+            Message("%(name)s must be a date written YYYY-MM-DD; got %(value)s", params)
+        )
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        msg = f"{name} {value!r} is not a calendar date"
-        raise InvalidInputError(msg) from None
+        raise InvalidInputError(
+            Message("%(name)s %(value)s is not a calendar date", params)
+        ) from None
 
 
 def validate_statuses(values: Iterable[str]) -> tuple[str, ...]:
@@ -308,8 +316,12 @@ def reject_figures_in_url(args: Mapping[str, str]) -> None:
     """
     given = [name for name in FIGURE_FIELDS if name in args]
     if given:
-        msg = f"send the firm's figures ({', '.join(given)}) in a posted form, not in the URL"
-        raise InvalidInputError(msg)
+        raise InvalidInputError(
+            Message(
+                "send the firm's figures (%(names)s) in a posted form, not in the URL",
+                {"names": ", ".join(given)},
+            )
+        )
 
 
 def parse_pitch_request(
@@ -332,7 +344,7 @@ def parse_pitch_request(
     _collect(problems, lambda: validate_lang(values.get("lang"), default="ja"), "ja")
     lot = lot_id or (values.get("lot") or "").strip()
     if not lot:
-        problems.append("lot is required (a lot id such as 'inaho/P2-1')")
+        problems.append(Message("lot is required (a lot id such as 'inaho/P2-1')"))
     as_of = _collect(problems, lambda: validate_date(values.get("as_of")), None) or today
     profile = None
     if profile_given(values):
@@ -386,11 +398,19 @@ def validate_lot_ids(
         lot_id = part.strip()
         if lot_id and lot_id not in ids:
             ids.append(lot_id)
-    problems = [
-        f"no lot {lot_id[:MAX_LOT_ID_CHARS]!r}" for lot_id in ids[: hi + 1] if lot_id not in known
+    problems: list[Message] = [
+        Message("no lot %(lot)s", {"lot": repr(lot_id[:MAX_LOT_ID_CHARS])})
+        for lot_id in ids[: hi + 1]
+        if lot_id not in known
     ]
     if not lo <= len(ids) <= hi:
-        problems.insert(0, f"{name} takes {lo} to {hi} lot ids separated by commas; got {len(ids)}")
+        problems.insert(
+            0,
+            Message(
+                "%(name)s takes %(lo)s to %(hi)s lot ids separated by commas; got %(count)s",
+                {"name": Name("param", name), "lo": lo, "hi": hi, "count": len(ids)},
+            ),
+        )
     if problems:
         raise InvalidInputError(problems)
     return tuple(ids)

@@ -96,7 +96,9 @@ def test_match_rejects_a_bad_profile_with_every_problem(tmp_path: Path) -> None:
     assert code != 0
     assert "Industry: Choose one of the listed options." in out
     assert "colour: not a field of a firm profile." in out
-    assert "Area at most (m²): The largest area must be at least the smallest area (5,000 m²)." in out
+    assert (
+        "Area at most (m²): The largest area must be at least the smallest area (5,000 m²)." in out
+    )
 
     code, out = run("match", str(path), "--data", str(ROOT / "data"), "--no-log", "--lang", "ja")
     assert code != 0

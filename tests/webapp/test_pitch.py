@@ -159,7 +159,7 @@ def test_unknown_lot_is_a_404_page(client) -> None:
     response = post_sheet(client, "en", lot="atlantis/1")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
-    assert "atlantis/1" in response.get_data(as_text=True)
+    assert "There is no lot at this address." in response.get_data(as_text=True)
 
 
 def test_invalid_profile_is_a_400_page_listing_every_problem(client) -> None:

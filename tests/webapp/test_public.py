@@ -105,7 +105,7 @@ def test_map_for_a_date_colours_lots_by_status_then(client) -> None:
     ],
 )
 def test_bad_query_is_400_html(client, query: str, message: str) -> None:
-    response = client.get(f"/?{query}")
+    response = client.get(f"/?{query}", headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert response.mimetype == "text/html"
     assert message in response.get_data(as_text=True)

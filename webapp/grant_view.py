@@ -61,8 +61,10 @@ def _eligible_label(eligible: bool | None) -> str:
 
 
 def _amount_text(programme: dict[str, Any], lang: str) -> str:
-    if programme.get("kind") != "cash":
+    if programme.get("kind") == "tax":
         return _("Tax relief (not cash)")
+    if programme.get("kind") != "cash":
+        return _("Not cash (a loan or a certification)")
     if programme["eligible"] is False:
         return "—"
     amount = programme.get("amount_jpy")
@@ -106,7 +108,11 @@ def grant_table(report: Any, lang: str) -> dict[str, Any]:
             }
         )
         if p["eligible"] is not False:
-            caveats += [{"programme": p["name"], "text": c} for c in p.get("caveats", []) if c]
+            caveats += [
+                {"programme": p["name"], "text": c}
+                for c in p.get("caveats", [])
+                if c and not any(c == seen["text"] for seen in caveats)
+            ]
     totals = data["totals"]
     issuers = []
     for issuer in ("city", "prefecture", "national"):
@@ -131,5 +137,11 @@ def grant_table(report: Any, lang: str) -> dict[str, Any]:
         "issuers": issuers,
         "combined": _("up to %(amount)s", amount=combined) if combinable.get("up_to") else combined,
         "caveats": caveats,
-        "official_sources": [s for r in rows for s in r["sources"] if s.official],
+        "official_sources": [
+            SourceRef(label=f"{r['name']} ({s.label})", url=s.url, official=True)
+            for r in rows
+            if r["eligible"] is not False
+            for s in r["sources"]
+            if s.official
+        ],
     }

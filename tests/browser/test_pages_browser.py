@@ -168,7 +168,7 @@ def test_lot_page(live_server: str, driver, artifacts, lang) -> None:
     _wait(driver, lambda d: d.find_elements("id", "grant-table"))
     assert "?" not in driver.current_url.split("/lots/")[1] or "industry" not in driver.current_url
     rows = driver.find_elements("css selector", "#grant-table tbody tr")
-    assert len(rows) >= 5
+    assert len(rows) >= 2
     assert_accessible(driver)
 
 

@@ -17,12 +17,13 @@ from parks.errors import InvalidFirmProfileError, InvalidInputError
 from parks.grant_rules import load_rules
 from parks.grants import evaluate, site_for_lot
 from parks.matching import check_lot
-from webapp import get_layers
+from webapp import get_layers, lots_on
 from webapp.grant_view import grant_table
 from webapp.i18n import current_lang
 from webapp.lot_facts import (
     history_rows,
     lot_facts,
+    lot_label,
     lot_map_data,
     lot_or_404,
     park_facts,
@@ -31,6 +32,7 @@ from webapp.lot_facts import (
     park_or_404,
     source_refs,
 )
+from webapp.names import ids
 from webapp.page_maps import region_basemap, with_basemap
 from webapp.problems import show_problems
 from webapp.profile_form import FIELDS, SECTIONS
@@ -55,8 +57,6 @@ def _today() -> dt.date:
 
 def form_context(values: dict[str, str] | None = None) -> dict[str, Any]:
     """Return what the firm-profile form macro needs: fields, sections, choices, values."""
-    from webapp.names import ids
-
     return {
         "fields": FIELDS,
         "sections": SECTIONS,
@@ -137,9 +137,6 @@ def park(park_id: str) -> ResponseReturnValue:
 
 def lots_table(layers: Any, park_id: str, as_of: dt.date, lang: str) -> list[dict[str, Any]]:
     """Return the park's lots with their status on ``as_of`` (for the park page's table)."""
-    from webapp import lots_on
-    from webapp.lot_facts import lot_label
-
     frame = lots_on(layers, as_of)
     frame = frame[frame["park_id"] == park_id]
     return [

@@ -170,7 +170,13 @@ def access_rows(layers: Layers, lot_id: str, lang: str) -> list[dict[str, Any]]:
     """Return the fastest destination of each kind with drive minutes and km (assumed speeds)."""
     if layers.optional("lot_access") is None:
         return [
-            {"kind": k, "kind_label": name("destination_kind", k, lang), "name": None}
+            {
+                "kind": k,
+                "kind_label": name("destination_kind", k, lang),
+                "name": None,
+                "minutes": None,
+                "km": None,
+            }
             for k in DESTINATION_KINDS
         ]
     nearest = nearest_destinations(layers, lot_id)

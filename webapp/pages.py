@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from parks.errors import InvalidFirmProfileError, InvalidInputError
+from parks.errors import DataNotFoundError, InvalidFirmProfileError, InvalidInputError
 from parks.grant_rules import load_rules
 from parks.grants import evaluate, site_for_lot
 from parks.matching import check_lot
@@ -256,7 +256,10 @@ def grant_sources(layers: Any, lang: str) -> list[dict[str, Any]]:
     """Return each grant programme with its sources, official ones first and marked."""
     from webapp.grant_view import programme_sources
 
-    rules = load_rules(layers.data_dir)
+    try:
+        rules = load_rules(layers.data_dir)
+    except DataNotFoundError:  # a dataset built without grant rules lists none
+        return []
     return [
         {
             "name": rule.name_ja if lang == "ja" else rule.name_en,

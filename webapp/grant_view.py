@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask_babel import gettext as _
 
+from webapp.i18n import render_message
 from webapp.layout import fmt_yen
 from webapp.lot_facts import SourceRef, is_official
 from webapp.names import name
@@ -39,12 +40,23 @@ def original_url(url: str) -> str:
 
 
 def programme_sources(sources: list[dict[str, Any]]) -> list[SourceRef]:
-    """Return a programme's sources as links to their original addresses, official first."""
+    """Return a programme's sources as links to their original addresses, official first.
+
+    A source without an address (a printed document) keeps its title; a cached or proxied
+    copy is shown as the original it stands for.
+    """
     refs: list[SourceRef] = []
     seen: set[str] = set()
     for source in sources:
-        url = original_url(str(source.get("url", "")))
-        if not url or url in seen:
+        raw = source.get("url")
+        title = str(source.get("title") or "")
+        if not raw:
+            if title and title not in seen:
+                seen.add(title)
+                refs.append(SourceRef(label=title))
+            continue
+        url = original_url(str(raw))
+        if url in seen:
             continue
         seen.add(url)
         host = urlsplit(url).hostname or url
@@ -61,18 +73,24 @@ def _eligible_label(eligible: bool | None) -> str:
 
 
 def _amount_text(programme: dict[str, Any], lang: str) -> str:
-    if programme.get("kind") == "tax":
+    kind = programme.get("kind")
+    if kind == "tax":
         return _("Tax relief (not cash)")
-    if programme.get("kind") != "cash":
-        return _("Not cash (a loan or a certification)")
+    if kind == "loan":
+        return _("Loan (not a grant)")
+    if kind != "cash":
+        return _("Not cash (a certification)")
     if programme["eligible"] is False:
         return "—"
-    amount = programme.get("amount_jpy")
+    if programme["eligible"] is None:
+        possible = programme.get("possible_jpy")
+        if possible is None:
+            return _("Amount not known")
+        return _("%(amount)s if eligible", amount=fmt_yen(possible, lang))
+    amount = programme.get("sure_jpy", programme.get("amount_jpy"))
     if amount is None:
         return _("Amount not known")
     text = fmt_yen(amount, lang)
-    if programme["eligible"] is None:
-        return _("%(amount)s if eligible", amount=text)
     return _("up to %(amount)s", amount=text) if programme.get("up_to") else text
 
 
@@ -86,7 +104,7 @@ def grant_table(report: Any, lang: str) -> dict[str, Any]:
     lang
         Page language.
     """
-    data = report.to_dict(lang)
+    data = report.to_dict(lang, render_message)
     order = {True: 0, None: 1, False: 2}
     rows = []
     caveats: list[dict[str, str]] = []

@@ -14,8 +14,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from parks.errors import DataNotFoundError, InvalidFirmProfileError, InvalidInputError
-from parks.grant_rules import load_rules
-from parks.grants import evaluate, site_for_lot
+from parks.grants import evaluate, load_rules, site_for_lot
 from parks.matching import check_lot
 from webapp import get_layers, lots_on
 from webapp.grant_view import grant_table
@@ -94,9 +93,7 @@ def lot(lot_id: str) -> ResponseReturnValue:
     facts = lot_facts(layers, lot_id, as_of, lang)
     grants = checks = None
     if profile is not None:
-        report = evaluate(
-            profile, site_for_lot(layers, lot_id), as_of=as_of, rules=load_rules(layers.data_dir)
-        )
+        report = evaluate(profile, site_for_lot(layers, lot_id), as_of=as_of)
         grants = grant_table(report, lang)
         checks = check_lot(layers, profile, lot_id, as_of=as_of)
     page = render_template(
@@ -248,23 +245,26 @@ def sources() -> ResponseReturnValue:
         "pages/sources.html",
         parks=parks,
         layers=data_sources(layers, lang),
-        grant_sources=grant_sources(layers, lang),
+        grant_sources=grant_sources(lang),
     )
 
 
-def grant_sources(layers: Any, lang: str) -> list[dict[str, Any]]:
+def grant_sources(lang: str) -> list[dict[str, Any]]:
     """Return each grant programme with its sources, official ones first and marked."""
     from webapp.grant_view import programme_sources
 
     try:
-        rules = load_rules(layers.data_dir)
-    except DataNotFoundError:  # a dataset built without grant rules lists none
+        rules = load_rules()
+    except DataNotFoundError:  # an installation without grant rules lists none
         return []
     return [
         {
-            "name": rule.name_ja if lang == "ja" else rule.name_en,
+            "name": rule.name.in_lang(lang),
             "sources": programme_sources(
-                [{"url": s.url, "source_date": s.source_date} for s in rule.sources]
+                [
+                    {"url": s.url, "title": s.title.in_lang(lang), "source_date": s.date}
+                    for s in rule.sources
+                ]
             ),
         }
         for rule in rules.programmes

@@ -19,7 +19,6 @@ from flask import Blueprint, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
-from parks.grant_rules import load_rules
 from parks.grants import evaluate, site_for_lot
 from parks.matching import Check, check_lot
 from parks.profile import FirmProfile
@@ -77,9 +76,7 @@ def pitch_context(
     grants = None
     if profile is not None:
         checks = check_lot(layers, profile, lot_id, as_of=as_of)
-        report = evaluate(
-            profile, site_for_lot(layers, lot_id), as_of=as_of, rules=load_rules(layers.data_dir)
-        )
+        report = evaluate(profile, site_for_lot(layers, lot_id), as_of=as_of)
         grants = grant_table(report, lang)
     return {
         "lot": lot,

@@ -277,3 +277,16 @@ def test_cached_and_proxied_copies_point_to_their_originals() -> None:
     assert original_url("https://www-pref-ishikawa-lg-jp.cache.yimg.jp/c/1.html") == (
         "https://www.pref.ishikawa.lg.jp/c/1.html"
     )
+
+
+def test_contact_agrees_with_the_grant_rules_contact() -> None:
+    # parks/grants/contacts.yaml names the same office for grant questions: one phone number
+    import yaml
+
+    from parks.grants.rules import GRANTS_DIR
+
+    grants = yaml.safe_load((GRANTS_DIR / "contacts.yaml").read_text(encoding="utf-8"))
+    city = grants["contacts"]["city_location_division"]
+    contact = load_contact()
+    assert city["phone"] == contact.phone
+    assert city["name"]["ja"] == contact.office.ja

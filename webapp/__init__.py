@@ -37,7 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Returns
     -------
     flask.Flask
-        The app, with the ``public``, ``api`` and ``staff`` blueprints and the error handlers.
+        The app, with the ``public``, ``layers``, ``api`` and ``staff`` blueprints, the
+        fingerprinted static files and the error handlers.
 
     Raises
     ------
@@ -52,7 +53,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEFAULT_LANG="ja",
         TILES=None,
         TILES_ATTRIBUTION=None,
-        MAP_CACHE_SIZE=16,
         DEMAND_LOG=str(Path(app.instance_path) / "demand_log.jsonl"),
     )
     app.config.from_pyfile("config.py", silent=True)
@@ -66,14 +66,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, exports, i18n, layout, pages, pitch, public, staff
+    from webapp import api, assets, exports, i18n, layers, layout, pages, pitch, public, staff
     from webapp.errors import register_error_handlers
 
+    assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
     layout.init_app(app)
 
-    app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)
+    layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(pages.bp)

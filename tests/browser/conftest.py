@@ -4,7 +4,7 @@ One server and one browser serve the whole session. The browser asks for Japanes
 (``--lang=ja`` and the ``intl.accept_languages`` preference), as a Japanese user's does;
 tests that need English say ``?lang=en`` or use :func:`accept_language`. A ``?lang=``
 choice is remembered in a cookie, so a test that relies on ``Accept-Language`` clears the
-cookies first. Screenshots go to :func:`artifacts` (``tests/browser/artifacts/``, git-ignored;
+cookies first. Screenshots go to :func:`artifacts` (``tests/artifacts/``, git-ignored;
 ``SITING_ARTIFACTS`` moves it).
 """
 
@@ -23,7 +23,7 @@ from tests.shapes import write_dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 BROWSER_LANGUAGES = "ja,en-US;q=0.8,en;q=0.6"
 """What the session's Chromium sends as Accept-Language (a Japanese user's browser)."""
 

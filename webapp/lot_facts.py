@@ -23,7 +23,6 @@ from parks.access import nearest_destinations
 from parks.data import DESTINATION_KINDS, Layers, json_list
 from parks.lots import lot_history, sold_share_history
 from parks.messages import Name
-from webapp import lots_on
 from webapp.layout import fmt_date, is_missing
 from webapp.names import destination_ref, lot_no, name, park_ref
 
@@ -353,32 +352,15 @@ def park_history(layers: Layers, park_id: str, lang: str) -> list[dict[str, Any]
     ]
 
 
-def park_map_data(layers: Layers, park_id: str, as_of: dt.date | None) -> dict[str, Any]:
-    """Return the park outline and its lots (status on ``as_of``) as GeoJSON for a page map."""
+def lot_routes(layers: Layers, lot_id: str) -> dict[str, Any] | None:
+    """Return the lot's drive routes to its nearest destinations as GeoJSON (None if not built)."""
     from webapp.api import feature_collection
 
-    lots = lots_on(layers, as_of)
-    lots = lots[lots["park_id"] == park_id][
-        ["lot_id", "status", "area_m2", "is_illustrative", "geometry"]
-    ]
-    parks = layers.parks[layers.parks["park_id"] == park_id][["park_id", "geometry"]]
-    return {"park": feature_collection(parks), "lots": feature_collection(lots)}
-
-
-def lot_map_data(layers: Layers, lot_id: str, as_of: dt.date | None) -> dict[str, Any]:
-    """Return the lot, its park, its routes and their destinations as GeoJSON for a page map."""
-    from webapp.api import feature_collection
-
-    lot = layers.lot(lot_id)
-    data = park_map_data(layers, str(lot["park_id"]), as_of)
-    data["focus"] = [lot_id]
     routes = layers.optional("routes")
-    if isinstance(routes, gpd.GeoDataFrame) and not routes.empty:
-        mine = routes[routes["lot_id"] == lot_id][["destination_id", "kind", "minutes", "geometry"]]
-        data["routes"] = feature_collection(mine)
-        dests = layers.destinations[layers.destinations["id"].isin(mine["destination_id"])]
-        data["destinations"] = feature_collection(dests[["id", "kind", "geometry"]])
-    return data
+    if not isinstance(routes, gpd.GeoDataFrame) or routes.empty:
+        return None
+    mine = routes[routes["lot_id"] == lot_id][["destination_id", "kind", "minutes", "geometry"]]
+    return {"routes": feature_collection(mine)}
 
 
 def name_of(ref: Name, lang: str) -> str:

@@ -19,20 +19,20 @@ from parks.matching import check_lot
 from webapp import get_layers, lots_on
 from webapp.grant_view import grant_table
 from webapp.i18n import current_lang
+from webapp.layers import map_config
 from webapp.lot_facts import (
     history_rows,
     lot_facts,
     lot_label,
-    lot_map_data,
     lot_or_404,
+    lot_routes,
     park_facts,
     park_history,
-    park_map_data,
     park_or_404,
     source_refs,
 )
 from webapp.names import ids
-from webapp.page_maps import region_basemap, with_basemap
+from webapp.page_maps import region_basemap
 from webapp.problems import show_problems
 from webapp.profile_form import FIELDS, SECTIONS
 from webapp.requests import (
@@ -106,7 +106,8 @@ def lot(lot_id: str) -> ResponseReturnValue:
         checks=checks,
         form=form_context(dict(request.form.items()) if request.method == "POST" else {}),
         form_problems=form_problems,
-        map_data=with_basemap(layers, lot_map_data(layers, lot_id, as_of)),
+        map_config=map_config(as_of=as_of, parks=[facts["park_id"]]),
+        routes=lot_routes(layers, lot_id),
     )
     return page, 400 if form_problems else 200
 
@@ -128,7 +129,7 @@ def park(park_id: str) -> ResponseReturnValue:
         history=history,
         chart=share_chart(history),
         lots=lots,
-        map_data=with_basemap(layers, park_map_data(layers, park_id, as_of)),
+        map_config=map_config(as_of=as_of, parks=[park_id]),
     )
 
 

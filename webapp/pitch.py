@@ -25,8 +25,8 @@ from parks.profile import FirmProfile
 from webapp import get_layers
 from webapp.grant_view import grant_table
 from webapp.i18n import LANGS, Lang, current_lang
-from webapp.lot_facts import lot_facts, lot_map_data, lot_or_404, park_facts
-from webapp.page_maps import with_basemap
+from webapp.layers import map_config
+from webapp.lot_facts import lot_facts, lot_or_404, lot_routes, park_facts
 from webapp.profile_form import FIELD_BY_PATH, form_values
 from webapp.requests import parse_pitch_request, reject_figures_in_url
 
@@ -87,7 +87,8 @@ def pitch_context(
         "profile_rows": profile_rows(profile) if profile is not None else [],
         "failed": [c for c in checks if not c.ok],
         "grants": grants,
-        "map_data": with_basemap(layers, lot_map_data(layers, lot_id, as_of)),
+        "map_config": map_config(as_of=as_of, parks=[lot["park_id"]]),
+        "routes": lot_routes(layers, lot_id),
     }
 
 

@@ -146,10 +146,17 @@ def test_lot_page(live_server: str, driver, artifacts, lang) -> None:
     )
     verified = driver.find_element("id", "status-verified").text
     assert ("2021年4月1日" if lang == "ja" else "April 1, 2021") in verified
-    # basemap roads, the park's lots and the routes are drawn
-    paths = driver.find_elements("css selector", "#lot-map .leaflet-overlay-pane path")
+    # map-core draws the basemap, the park and its lots; the page adds the lot's own routes
+    _wait(driver, lambda d: d.find_elements("css selector", "#lot-map[data-overlay-ready='true']"))
+    paths = driver.find_elements("css selector", "#lot-map path")
     assert len(paths) > 30
-    assert driver.execute_script("return !!window.sitingPageMaps['lot-map'].routes;")
+    assert driver.find_elements("css selector", "#lot-map .leaflet-sm-overlay-pane path")
+    assert (
+        driver.execute_script(
+            "return document.getElementById('lot-map').getAttribute('data-highlighted');"
+        )
+        == "inaho/P2-1"
+    )
     assert len(driver.find_elements("css selector", "#access tbody tr")) == 4
     assert driver.find_elements("css selector", "#unknowns li")
     assert_accessible(driver)
@@ -185,7 +192,12 @@ def test_park_page(live_server: str, driver, artifacts, lang) -> None:
     lots = driver.find_elements("css selector", "#park-lots tbody tr")
     assert len(lots) == 24
     drawn = driver.execute_script(
-        "return Object.keys(window.sitingPageMaps['park-map'].lots).length;"
+        "const m = document.getElementById('park-map').sitingMap;"
+        "return arguments[0].filter(id => m.lot(id) !== null).length;",
+        [
+            a.get_attribute("href").split("/lots/")[1]
+            for a in driver.find_elements("css selector", "#park-lots tbody a")
+        ],
     )
     assert drawn == 24
     driver.save_screenshot(str(artifacts / f"park-{lang}.png"))

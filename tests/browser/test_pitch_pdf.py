@@ -59,7 +59,7 @@ def _open_sheet(driver, server: str, lot: str, lang: str, firm: dict[str, str] |
         )
         WebDriverWait(driver, 30).until(lambda d: d.find_elements("id", "grant-table"))
     WebDriverWait(driver, 30).until(
-        lambda d: d.find_elements("css selector", "#pitch-map[data-ready='true']")
+        lambda d: d.find_elements("css selector", "#pitch-map[data-overlay-ready='true']")
     )
 
 

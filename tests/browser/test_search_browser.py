@@ -129,11 +129,13 @@ def test_pitch_button_posts_the_figures_to_the_sheet(server: str, driver, artifa
     assert form.get_attribute("method") == "post"
     # open the sheet in this tab (the button opens a new one)
     driver.execute_script("arguments[0].removeAttribute('target'); arguments[0].submit();", form)
-    _wait(driver, lambda d: d.find_elements("css selector", "#pitch-map[data-ready='true']"))
+    _wait(
+        driver, lambda d: d.find_elements("css selector", "#pitch-map[data-overlay-ready='true']")
+    )
     assert "?" not in driver.current_url  # no figure travelled in the URL
     assert "076-220-2225" in driver.find_element("id", "contact").text
     assert driver.find_elements("id", "grant-table")
-    assert driver.find_elements("css selector", "#pitch-map .leaflet-overlay-pane path")
+    assert driver.find_elements("css selector", "#pitch-map path")
     driver.save_screenshot(str(artifacts / "pitch-from-search-en.png"))
     assert _severe(driver) == []
 

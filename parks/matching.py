@@ -605,6 +605,9 @@ def _checks(
             {"over": round(area - hi), "area": round(area), "max": round(hi)},
         )
         out.append(Check("area", False, msg, hi - area))
+    elif lo is None and hi is None:
+        msg = Message("%(area)s m² (you gave no area limit)", {"area": round(area)})
+        out.append(Check("area", True, msg))
     else:
         margin = min(area - (lo or 0), (hi - area) if hi is not None else np.inf)
         msg = Message(

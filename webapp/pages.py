@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from parks.errors import DataNotFoundError, InvalidFirmProfileError, InvalidInputError
@@ -32,7 +32,6 @@ from webapp.lot_facts import (
     source_refs,
 )
 from webapp.names import ids
-from webapp.page_maps import region_basemap
 from webapp.problems import show_problems
 from webapp.profile_form import FIELDS, SECTIONS
 from webapp.requests import (
@@ -270,20 +269,3 @@ def grant_sources(lang: str) -> list[dict[str, Any]]:
         }
         for rule in rules.programmes
     ]
-
-
-BASEMAP_KEY = "siting_region_basemap"
-
-
-@bp.get("/basemap.json")
-def basemap() -> ResponseReturnValue:
-    """Return the light basemap around all parks (major roads, water, rail) for page maps."""
-    parse_page_query(request.args)
-    cached = current_app.extensions.get(BASEMAP_KEY)
-    if cached is None:
-        cached = region_basemap(get_layers())
-        current_app.extensions[BASEMAP_KEY] = cached
-    response = jsonify(cached)
-    response.cache_control.public = True
-    response.cache_control.max_age = 3600
-    return response

@@ -119,7 +119,6 @@ def search_config(lang: Lang) -> dict[str, object]:
             "match": url_for("api.match_lots"),
             "lots": url_for("api.lots"),
             "parks": url_for("api.parks"),
-            "basemap": url_for("pages.basemap"),
             "pitch": url_for("pitch.pitch"),
             "lot": url_for("pages.lot", lot_id="LOT_ID"),
             "export": url_for("exports.export", layer="lots", fmt="FORMAT"),
@@ -152,4 +151,5 @@ def search() -> str:
         form=form_context(),
         as_of=as_of.isoformat(),
         config=search_config(lang),
+        map_config=map_config(as_of=as_of),
     )

@@ -44,12 +44,7 @@ def _search(driver, server: str, lang: str, as_of: str) -> None:
     from selenium.webdriver.support.ui import Select
 
     driver.get(f"{server}/search?lang={lang}")
-    _wait(
-        driver,
-        lambda d: d.execute_script(
-            "return window.sitingSearch && Object.keys(window.sitingSearch.lotIndex()).length;"
-        ),
-    )
+    _wait(driver, lambda d: d.find_elements("css selector", "#search-map[data-ready='true']"))
     for name, value in LOGISTICS.items():
         field = driver.find_element("name", name)
         if field.tag_name == "select":
@@ -61,7 +56,7 @@ def _search(driver, server: str, lang: str, as_of: str) -> None:
     driver.execute_script("document.getElementById('results').removeAttribute('data-loaded');")
     driver.find_element("id", "search-submit").click()
     _wait(driver, lambda d: d.find_elements("css selector", "#results[data-loaded='true']"))
-    _wait(driver, lambda d: d.find_elements("css selector", "#search-map[data-basemap='true']"))
+    _wait(driver, lambda d: d.find_elements("css selector", "#search-map[data-results='true']"))
 
 
 def test_language_follows_accept_language(live_server: str, driver, artifacts) -> None:

@@ -38,12 +38,7 @@ def _wait(driver, condition, timeout: float = 30):
 
 def _open_search(driver, server: str, lang: str = "en") -> None:
     driver.get(f"{server}/search?lang={lang}")
-    _wait(
-        driver,
-        lambda d: d.execute_script(
-            "return window.sitingSearch && Object.keys(window.sitingSearch.lotIndex()).length;"
-        ),
-    )
+    _wait(driver, lambda d: d.find_elements("css selector", "#search-map[data-ready='true']"))
 
 
 def _set(driver, name: str, value: str) -> None:
@@ -107,15 +102,15 @@ def test_clicking_a_card_highlights_its_lots(server: str, driver, artifacts) -> 
     _wait(driver, lambda _d: "selected" in card.get_attribute("class"))
     highlighted = driver.execute_script("return window.sitingSearch.highlighted;")
     assert highlighted == lots
-    colours = driver.execute_script(
-        "const s = window.sitingSearch;"
-        "return arguments[0].map(id => s.lotIndex()[id].options.color);",
-        lots,
+    _wait(
+        driver,
+        lambda d: (
+            d.find_element("id", "search-map").get_attribute("data-highlighted") == " ".join(lots)
+        ),
     )
     expected = driver.execute_script("return window.sitingSearch.highlightColour;")
-    assert colours == [expected] * len(lots)
     # the highlighted lot is drawn as an SVG path in that colour
-    paths = driver.find_elements("css selector", f".leaflet-overlay-pane path[stroke='{expected}']")
+    paths = driver.find_elements("css selector", f"#search-map path[stroke='{expected}']")
     assert len(paths) >= len(lots)
     driver.save_screenshot(str(artifacts / "search-highlight-en.png"))
     assert _severe(driver) == []

@@ -239,12 +239,6 @@ def test_bad_exports(client, url: str, status: int) -> None:
     assert client.get(url).status_code == status
 
 
-def test_basemap_for_page_maps(client) -> None:
-    body = json.loads(get(client, "/basemap.json"))
-    assert {f["properties"]["class"] for f in body["roads"]["features"]} >= {"motorway", "primary"}
-    assert body["water"]["features"]
-
-
 # ------------------------------------------------------------------------------ official sources
 
 

@@ -1,5 +1,6 @@
 /* Search page: send the firm profile to POST /api/match and show the answer as cards and on
- * an offline Leaflet map with a light basemap (roads, water, rail from /basemap.json).
+ * the map drawn by map-core.js (basemap, labelled parks, lots by status, legend), the result
+ * lots coloured by role and the map zoomed to them.
  *
  * Every text comes from the page's #search-config (already in the page language); the
  * checks' explanations come from the API in that language. DOM is built with textContent.
@@ -15,10 +16,6 @@
   var KINDS = ["interchange", "port", "airport", "station"];
   var ROLE_COLOURS = { match: "#1a9850", near_miss: "#f57c00", planned: "#4575b4" };
   var HIGHLIGHT_COLOUR = "#d6006f";
-  var ROAD_STYLES = {
-    motorway: { color: "#e8913a", weight: 3 }, trunk: { color: "#f2b35b", weight: 2.5 },
-    primary: { color: "#b0a58f", weight: 2 }, secondary: { color: "#c2b9a6", weight: 1.5 }
-  };
 
   var form = document.getElementById("profile-form");
   var problemsBox = document.getElementById("profile-form-problems");
@@ -78,57 +75,13 @@
     return config.urls.lot.replace("LOT_ID", id);
   }
 
-  // ------------------------------------------------------------------ the map
+  // ------------------------------------------------------------------ the map (map-core.js)
 
-  var map = L.map(mapNode, { zoomControl: true, attributionControl: true, scrollWheelZoom: false });
-  map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("© OpenMapTiles © OpenStreetMap contributors");
-  map.setView([36.58, 136.63], 11);
-  var basemap = L.layerGroup().addTo(map);
-  var parkLayer = L.geoJSON(null, {
-    style: { color: "#1f3a5f", weight: 1.5, dashArray: "6 4", fillColor: "#9db4d3", fillOpacity: 0.15 },
-    onEachFeature: function (feature, layer) {
-      layer.bindTooltip(el("span", { text: config.parks[feature.properties.park_id] || "" }));
-    }
-  }).addTo(map);
-  var lotIndex = {};
+  var siting = SitingMap.create(mapNode, SitingMap.readConfig("search-map-config"), { collapsed: true });
+  var map = siting.map;
+  var roleOverlays = [];
   var lotRoles = {};
-  var loadedLotsDate = null;
-  var lotLayer = L.geoJSON(null, {
-    style: function (feature) { return lotStyle(feature.properties.lot_id); },
-    onEachFeature: function (feature, layer) {
-      var p = feature.properties;
-      lotIndex[p.lot_id] = layer;
-      var tip = lotLabel(p.lot_id) + " · " + statusLabel(p.status) + " · " + formatArea(p.area_m2);
-      if (p.is_illustrative) { tip += " · " + t.illustrative; }
-      layer.bindTooltip(el("span", { text: tip }));
-      var popup = el("div", {}, [el("strong", { text: lotLabel(p.lot_id) }), el("br"), statusLabel(p.status), el("br"),
-        el("a", { href: lotUrl(p.lot_id), text: t.lot_page })]);
-      layer.bindPopup(popup);
-    }
-  }).addTo(map);
-  var outlineLayer = L.layerGroup().addTo(map);
-
-  function lotStyle(lotId) {
-    var layer = lotIndex[lotId];
-    var status = layer && layer.feature ? layer.feature.properties.status : null;
-    var role = lotRoles[lotId];
-    var base = {
-      color: "#777", weight: 0.8, dashArray: "4 3", opacity: 0.8,
-      fillColor: config.status_colours[status || "unknown"] || "#fff", fillOpacity: 0.25
-    };
-    if (role) {
-      base.color = ROLE_COLOURS[role];
-      base.weight = 2.5;
-      base.fillColor = ROLE_COLOURS[role];
-      base.fillOpacity = 0.5;
-    }
-    return base;
-  }
-
-  function restyleLots() {
-    Object.keys(lotIndex).forEach(function (id) { lotIndex[id].setStyle(lotStyle(id)); });
-  }
+  var outlineOverlay = null;
 
   function fetchJson(url, options) {
     return fetch(url, options).then(function (response) {
@@ -139,72 +92,45 @@
     });
   }
 
-  fetchJson(config.urls.basemap).then(function (res) {
-    if (res.status !== 200) { return; }
-    var b = res.body;
-    if (b.water) { L.geoJSON(b.water, { interactive: false, style: { color: "#9ecae1", weight: 0.5, fillColor: "#c6dbef", fillOpacity: 0.8 } }).addTo(basemap); }
-    if (b.roads) {
-      L.geoJSON(b.roads, { interactive: false, style: function (f) { var s = ROAD_STYLES[f.properties["class"]] || ROAD_STYLES.secondary; return { color: s.color, weight: s.weight, opacity: 0.9 }; } }).addTo(basemap);
-    }
-    if (b.rail) { L.geoJSON(b.rail, { interactive: false, style: { color: "#444", weight: 1.5, dashArray: "1 4" } }).addTo(basemap); }
-    mapNode.setAttribute("data-basemap", "true");
-  });
+  function collection(ids) {
+    return {
+      type: "FeatureCollection",
+      features: ids.map(function (id) { return siting.lot(id); }).filter(function (f) { return f; })
+    };
+  }
 
-  fetchJson(config.urls.parks).then(function (res) {
-    if (res.status === 200) {
-      parkLayer.addData(res.body);
-      if (!Object.keys(lotRoles).length) { map.fitBounds(parkLayer.getBounds().pad(0.05), { animate: false }); }
-    }
-  });
-
-  function loadLots(asOf) {
-    if (loadedLotsDate === asOf) { return Promise.resolve(); }
-    var url = config.urls.lots + (asOf ? "?as_of=" + encodeURIComponent(asOf) : "");
-    return fetchJson(url).then(function (res) {
-      if (res.status !== 200) { return; }
-      lotLayer.clearLayers();
-      lotIndex = {};
-      lotLayer.addData(res.body);
-      loadedLotsDate = asOf;
+  // Result lots take their role's colour (fits, closest, planned) above the status colours.
+  function showRoles(roles) {
+    roleOverlays.forEach(function (layer) { layer.remove(); });
+    roleOverlays = [];
+    Object.keys(ROLE_COLOURS).forEach(function (role) {
+      var ids = Object.keys(roles).filter(function (id) { return roles[id] === role; });
+      if (!ids.length) { return; }
+      roleOverlays.push(siting.overlay(collection(ids), {
+        color: ROLE_COLOURS[role], weight: 2.5, dashArray: null, fill: true,
+        fillColor: ROLE_COLOURS[role], fillOpacity: 0.45
+      }));
     });
   }
 
-  var state = { map: map, lotIndex: function () { return lotIndex; }, highlighted: [], highlightColour: HIGHLIGHT_COLOUR };
+  var state = {
+    map: map, siting: siting, highlighted: [], highlightColour: HIGHLIGHT_COLOUR,
+    lot: function (id) { return siting.lot(id); }
+  };
   window.sitingSearch = state;
 
-  function boundsOf(ids) {
-    var bounds = null;
-    ids.forEach(function (id) {
-      var layer = lotIndex[id];
-      if (!layer) { return; }
-      var b = layer.getBounds();
-      bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
-    });
-    return bounds;
-  }
-
   function highlight(card, lots, outline) {
-    restyleLots();
-    outlineLayer.clearLayers();
-    lots.forEach(function (id) {
-      var layer = lotIndex[id];
-      if (!layer) { return; }
-      layer.setStyle({ color: HIGHLIGHT_COLOUR, weight: 4, dashArray: null, fillColor: HIGHLIGHT_COLOUR, fillOpacity: 0.6 });
-      layer.bringToFront();
-    });
-    var bounds = boundsOf(lots);
+    if (outlineOverlay) { outlineOverlay.remove(); outlineOverlay = null; }
     if (outline) {
-      var drawn = L.geoJSON(outline, { style: { color: HIGHLIGHT_COLOUR, weight: 3, dashArray: "8 4", fill: false } }).addTo(outlineLayer);
-      bounds = bounds ? bounds.extend(drawn.getBounds()) : drawn.getBounds();
+      outlineOverlay = siting.overlay(outline, { color: HIGHLIGHT_COLOUR, weight: 3, dashArray: "8 4", fill: false });
     }
-    if (bounds) { map.fitBounds(bounds.pad(1.5), { maxZoom: 17, animate: false }); }
     Array.prototype.forEach.call(results.querySelectorAll(".result-card"), function (c) {
       c.classList.toggle("selected", c === card);
       var button = c.querySelector(".show-on-map");
       if (button) { button.setAttribute("aria-pressed", c === card ? "true" : "false"); }
     });
     state.highlighted = lots.slice();
-    mapNode.setAttribute("data-highlighted", lots.join(" "));
+    return siting.highlight(lots, { fit: true, colour: HIGHLIGHT_COLOUR });
   }
 
   // ------------------------------------------------------------------ the form
@@ -314,10 +240,11 @@
   function grantBlock(g) {
     var box = el("div", { className: "grants" }, [el("h4", { text: t.grants })]);
     if (!g || g.city_jpy === undefined) { box.appendChild(el("p", { text: t.unknown })); return box; }
-    box.appendChild(el("p", { className: "grant-city" }, [t.city + ": ", el("strong", { text: fill(t.up_to, { amount: yen(g.city_jpy) }) })]));
-    box.appendChild(el("p", { className: "grant-prefecture" }, [t.prefecture + ": ", el("strong", { text: fill(t.up_to, { amount: yen(g.prefecture_jpy) }) })]));
+    function amount(value) { return g.up_to && value ? fill(t.up_to, { amount: yen(value) }) : yen(value); }
+    box.appendChild(el("p", { className: "grant-city" }, [t.city + ": ", el("strong", { text: amount(g.city_jpy) })]));
+    box.appendChild(el("p", { className: "grant-prefecture" }, [t.prefecture + ": ", el("strong", { text: amount(g.prefecture_jpy) })]));
     box.appendChild(el("p", { className: "grant-combined" }, [
-      t.if_combinable + ": ", el("strong", { text: g.up_to ? fill(t.up_to, { amount: yen(g.if_combinable_jpy) }) : yen(g.if_combinable_jpy) })
+      t.if_combinable + ": ", el("strong", { text: amount(g.if_combinable_jpy) })
     ]));
     if (g.amount_unknown && g.amount_unknown.length) {
       box.appendChild(el("p", { className: "small", text: fill(t.amount_unknown_note, { count: g.amount_unknown.length }) }));
@@ -434,12 +361,12 @@
     (body.notes || []).forEach(function (n) { noteList.appendChild(el("li", { className: "api-note", text: n })); });
     noteBox.appendChild(noteList);
     results.appendChild(noteBox);
-    restyleLots();
-    outlineLayer.clearLayers();
+    if (outlineOverlay) { outlineOverlay.remove(); outlineOverlay = null; }
     state.highlighted = [];
-    mapNode.removeAttribute("data-highlighted");
-    var bounds = boundsOf(Object.keys(lotRoles));
-    if (bounds) { map.fitBounds(bounds.pad(0.2), { maxZoom: 16, animate: false }); }
+    siting.highlight([]).then(function () {
+      showRoles(lotRoles);
+      return all.length ? siting.fit({ lots: all }) : siting.fit("parks");
+    }).then(function () { mapNode.setAttribute("data-results", "true"); });
     if (window.sitingShortlist) { window.sitingShortlist.refresh(); }
     results.setAttribute("data-loaded", "true");
   }
@@ -451,12 +378,13 @@
     if (asOf) { payload.as_of = asOf; }
     busy.hidden = false;
     results.removeAttribute("data-loaded");
+    mapNode.removeAttribute("data-results");
     var match = fetchJson(config.urls.match + "?top=10", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
       body: JSON.stringify(payload)
     });
-    Promise.all([match, loadLots(asOf).catch(function () { return null; })]).then(function (both) {
+    Promise.all([match, siting.setAsOf(asOf || null).catch(function () { return null; })]).then(function (both) {
       var res = both[0];
       busy.hidden = true;
       if (res.status === 200) {
@@ -468,11 +396,11 @@
       } else {
         showProblems([t.request_failed], []);
       }
-    }).catch(function () {
+    }).catch(function (error) {
       busy.hidden = true;
       showProblems([t.request_failed], []);
+      if (window.console) { window.console.error(error); }
     });
   });
 
-  loadLots(document.getElementById("as_of").value.trim());
 })();

@@ -37,12 +37,13 @@ def artifacts() -> Path:
 
 
 def accept_language(driver, languages: str | None) -> None:
-    """Make the browser send ``languages`` as Accept-Language (None: back to its own)."""
-    agent = driver.execute_script("return navigator.userAgent;")
-    driver.execute_cdp_cmd(
-        "Emulation.setUserAgentOverride",
-        {"userAgent": agent, "acceptLanguage": languages or BROWSER_LANGUAGES},
-    )
+    """Make the browser send ``languages`` as Accept-Language (None: back to its own).
+
+    DevTools adds the header to every request the tab makes.
+    """
+    driver.execute_cdp_cmd("Network.enable", {})
+    headers = {"Accept-Language": languages} if languages else {}
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": headers})
 
 
 def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

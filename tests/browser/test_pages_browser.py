@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import accept_language
 
 pytestmark = pytest.mark.browser
 
@@ -57,29 +56,6 @@ def _search(driver, server: str, lang: str, as_of: str) -> None:
     driver.find_element("id", "search-submit").click()
     _wait(driver, lambda d: d.find_elements("css selector", "#results[data-loaded='true']"))
     _wait(driver, lambda d: d.find_elements("css selector", "#search-map[data-results='true']"))
-
-
-def test_language_follows_accept_language(live_server: str, driver, artifacts) -> None:
-    driver.get(f"{live_server}/sources")
-    driver.delete_all_cookies()  # forget any ?lang= choice of earlier tests
-    try:
-        driver.get(f"{live_server}/search")
-        assert driver.find_element("tag name", "html").get_attribute("lang") == "ja"
-        assert driver.find_element("css selector", "h1").text == "条件に合う区画をさがす"
-        accept_language(driver, "en-US,en;q=0.9")
-        driver.get(f"{live_server}/search")
-        assert driver.find_element("tag name", "html").get_attribute("lang") == "en"
-        assert driver.find_element("css selector", "h1").text == "Find lots that fit your project"
-        # the switch overrides the browser and is remembered
-        driver.find_element("id", "lang-switch").click()
-        _wait(driver, lambda d: d.find_element("tag name", "html").get_attribute("lang") == "ja")
-        driver.get(f"{live_server}/sources")
-        assert driver.find_element("tag name", "html").get_attribute("lang") == "ja"
-        driver.save_screenshot(str(artifacts / "sources-ja.png"))
-        assert_accessible(driver)
-    finally:
-        accept_language(driver, None)
-        driver.delete_all_cookies()
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

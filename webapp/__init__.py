@@ -66,16 +66,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"]))
 
-    from webapp import api, assets, i18n, layers, planner, public, staff
+    from webapp import (
+        api,
+        assets,
+        exports,
+        i18n,
+        layers,
+        layout,
+        pages,
+        pitch,
+        planner,
+        public,
+        staff,
+    )
     from webapp.errors import register_error_handlers
 
     assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
+    layout.init_app(app)
 
     app.register_blueprint(public.bp)
     layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pitch.bp)
+    app.register_blueprint(exports.bp)
     planner.init_app(app)
     register_error_handlers(app)
     return app

@@ -106,12 +106,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # every layer now: the app serves one consistent snapshot of the dataset
     app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"])).load_all()
 
-    from webapp import api, assets, i18n, layers, openapi, planner, public, security, staff
+    from webapp import (
+        api,
+        assets,
+        exports,
+        i18n,
+        layers,
+        layout,
+        openapi,
+        pages,
+        pitch,
+        planner,
+        public,
+        security,
+        staff,
+    )
     from webapp.errors import register_error_handlers
     from webapp.requests import check_request
 
     assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
+    layout.init_app(app)
     security.init_app(app)
     app.before_request(check_request)
 
@@ -120,6 +135,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pitch.bp)
+    app.register_blueprint(exports.bp)
     planner.init_app(app)
     register_error_handlers(app)
     return app

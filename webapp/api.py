@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from geo.crs import WEB_CRS
@@ -33,6 +33,14 @@ from webapp.requests import (
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.before_request
+def _machine_clients_get_english() -> None:
+    """Answer in English a client that states no language (no ``lang``, cookie or
+    ``Accept-Language``): scripts and curl; browsers always state theirs."""
+    if not (request.args.get("lang") or request.cookies.get("lang") or request.accept_languages):
+        g.lang = "en"
 
 
 def _decode(value: Any) -> Any:
@@ -170,7 +178,7 @@ def match_lots() -> ResponseReturnValue:
             speed_profile=req.speed_profile,
         )
     )
-    return jsonify(result.to_dict())
+    return jsonify(result.to_dict(lambda m: render_message(m, req.lang)))
 
 
 def demand_log() -> DemandLog:

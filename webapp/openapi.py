@@ -16,6 +16,7 @@ from flask import Blueprint, Response, render_template
 
 from parks.data import DESTINATION_KINDS, LOT_STATUSES
 from parks.profile import load_schema
+from webapp.i18n import LANGS
 from webapp.requests import (
     DEFAULT_LOTS_LIMIT,
     DIRECTIONS,
@@ -26,7 +27,6 @@ from webapp.requests import (
     MAX_PARAM_CHARS,
     SPEED_PROFILES,
 )
-from webapp.text import LANGS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 

@@ -183,11 +183,14 @@ def plain_match(
             "cluster": cluster,
         }
         score = sum(weights[k] * comps[k] for k in weights) / total_w
+        planned_only = status == "planned" and all(
+            ok for c, ok in checks.items() if c != "availability"
+        )
         if fails == 0:
             full.append((-score, i))
-        elif fails == 1:
+        elif fails == 1 and not planned_only:  # planned stock is listed once, as planned
             near.append(((1.0 if status == "sold" else 0.0) - score, i))
-        if status == "planned" and all(ok for c, ok in checks.items() if c != "availability"):
+        if planned_only:
             planned.append((-score, i))
     return tuple(  # type: ignore[return-value]
         [lots.lot_id[i] for _, i in sorted(group)[:top]] for group in (full, near, planned)

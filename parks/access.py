@@ -180,7 +180,7 @@ class AccessNetwork:
         return self._grids[profile]
 
 
-_CACHE: dict[tuple[int, int], tuple[weakref.ref[Layers], AccessNetwork]] = {}
+_CACHE: dict[tuple[int, ...], tuple[weakref.ref[gpd.GeoDataFrame], AccessNetwork]] = {}
 
 
 def access_network(
@@ -188,24 +188,34 @@ def access_network(
     *,
     speed_profiles: Mapping[str, SpeedProfile] | None = None,
 ) -> AccessNetwork:
-    """Build the routable network of ``layers``, cached per Layers object and speed table.
+    """Build the routable network of ``layers``, cached per road layers and speed table.
+
+    The key is the identity of the frames the network is built from (roads, expressways,
+    destinations, water), not of ``layers`` itself: the inventory store hands out a new
+    Layers object whenever a lot changes, and those share the road frames.
 
     Raises
     ------
     AccessError
         If the roads hold no drivable line or a destination lies outside the network.
     """
-    key = (id(layers), id(speed_profiles))
+    key = (
+        id(layers.roads),
+        id(layers.expressways),
+        id(layers.destinations),
+        id(layers.water),
+        id(speed_profiles),
+    )
     hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is layers:
+    if hit is not None and hit[0]() is layers.roads:
         return hit[1]
     profiles = load_speed_profiles() if speed_profiles is None else dict(speed_profiles)
     built = _build_network(layers, profiles)
 
-    def forget(_ref: object, k: tuple[int, int] = key) -> None:
+    def forget(_ref: object, k: tuple[int, ...] = key) -> None:
         _CACHE.pop(k, None)
 
-    _CACHE[key] = (weakref.ref(layers, forget), built)
+    _CACHE[key] = (weakref.ref(layers.roads, forget), built)
     return built
 
 

@@ -7,7 +7,13 @@ import sys
 
 import click
 
-COMMAND_MODULES = ("cli.data_cmds", "cli.access_cmds", "cli.grants_cmds", "cli.match_cmds")
+COMMAND_MODULES = (
+    "cli.data_cmds",
+    "cli.access_cmds",
+    "cli.grants_cmds",
+    "cli.match_cmds",
+    "cli.staff_cmds",
+)
 """Modules that each define ``register(group)``; a missing one is skipped."""
 
 

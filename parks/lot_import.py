@@ -198,9 +198,7 @@ def _read_vector_bytes(data: bytes, layer: str | None) -> gpd.GeoDataFrame:
                 )
             # a single-layer file (GeoJSON, Shapefile) is named after its in-memory path,
             # which differs between two opens: read it by default
-            frame = pyogrio.read_dataframe(
-                io.BytesIO(data), layer=name if len(names) > 1 else None
-            )
+            frame = pyogrio.read_dataframe(io.BytesIO(data), layer=name if len(names) > 1 else None)
     except LotImportError:
         raise
     except Exception as exc:  # pyogrio raises many types for unreadable files

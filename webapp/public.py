@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from parks.data import LOT_STATUSES
-from webapp import get_layers, lots_on
+from webapp import data_revision, get_layers, lots_on
 from webapp.maps import (
     STATUS_COLOURS,
     UNKNOWN_STATUS_COLOUR,
@@ -49,10 +49,10 @@ class MapCache:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._items: OrderedDict[tuple[str, dt.date | None], Page] = OrderedDict()
+        self._items: OrderedDict[tuple[str, dt.date | None, int], Page] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, dt.date | None]) -> Page | None:
+    def get(self, key: tuple[str, dt.date | None, int]) -> Page | None:
         """Return a cached page, marking it recently used."""
         with self._lock:
             page = self._items.get(key)
@@ -60,7 +60,7 @@ class MapCache:
                 self._items.move_to_end(key)
             return page
 
-    def put(self, key: tuple[str, dt.date | None], page: Page) -> None:
+    def put(self, key: tuple[str, dt.date | None, int], page: Page) -> None:
         """Store a page, dropping the least recently used one beyond ``maxsize``."""
         with self._lock:
             self._items[key] = page
@@ -105,7 +105,7 @@ def render_map_page(lang: Lang, as_of: dt.date | None) -> str:
 def map_page(lang: Lang, as_of: dt.date | None) -> Page:
     """Return the map page for ``(lang, as_of)``, rendering it on first use."""
     cache: MapCache = current_app.extensions[MAP_CACHE_KEY]
-    key = (lang, as_of)
+    key = (lang, as_of, data_revision())  # a lot change in the inventory renders anew
     page = cache.get(key)
     if page is None:
         body = render_map_page(lang, as_of).encode("utf-8")

@@ -1,0 +1,100 @@
+"""The pitch sheet as a PDF (WeasyPrint): for a lead and chosen lots, in Japanese or English.
+
+The PDF is the pitch sheet's own HTML (one adapter, :func:`pitch_sheet_html`, so the sheet
+has a single source) printed with a compact print stylesheet: real text (Noto CJK fonts),
+at most two A4 pages per lot. WeasyPrint fetches nothing from the network: only files of
+``webapp/static`` are served to it, everything else is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from flask import render_template, url_for
+from markupsafe import escape
+
+from parks.data import Layers
+from parks.profile import FirmProfile
+from webapp.i18n import Lang, gettext_in
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+PDF_CSS = "pitch_pdf.css"
+
+
+def pitch_sheet_html(
+    layers: Layers, lot_id: str, profile: FirmProfile, lang: Lang, as_of: dt.date
+) -> str:
+    """Return the pitch sheet's HTML for one lot and one firm (the single adapter).
+
+    Built on the pitch view of ``webapp/staff.py``; when the sheet moves to
+    ``webapp/pitch.py`` only this function changes.
+    """
+    from webapp.requests import PitchQuery
+    from webapp.staff import pitch_context
+    from webapp.text import text
+
+    query = PitchQuery(lot_id=lot_id, lang=lang, as_of=as_of, profile=profile)
+    context = pitch_context(layers, query)
+    return render_template(
+        "staff/pitch.html",
+        lang=lang,
+        t=text(lang),
+        as_of=as_of.isoformat(),
+        produced_on=dt.date.today().isoformat(),
+        other_lang="en" if lang == "ja" else "ja",
+        other_lang_url="",
+        **context,
+    )
+
+
+def _static_fetcher(url: str, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
+    """Serve ``/static/...`` files to WeasyPrint; refuse every other URL (no network)."""
+    marker = "/static/"
+    if marker not in url:
+        msg = f"refused to fetch {url[:80]!r} while printing"
+        raise ValueError(msg)
+    relative = url.split(marker, 1)[1].split("?", 1)[0]
+    path = (STATIC_DIR / relative).resolve()
+    if STATIC_DIR not in path.parents or not path.is_file():
+        msg = f"no static file {relative[:80]!r}"
+        raise ValueError(msg)
+    mime, _ = mimetypes.guess_type(path.name)
+    return {"string": path.read_bytes(), "mime_type": mime or "application/octet-stream"}
+
+
+def pitch_pdf(
+    layers: Layers,
+    profile: FirmProfile,
+    lot_ids: list[str],
+    *,
+    lang: Lang,
+    firm: str | None = None,
+    as_of: dt.date | None = None,
+) -> bytes:
+    """Render the pitch sheets of ``lot_ids`` for ``profile`` as one PDF (a request context)."""
+    from weasyprint import CSS, HTML
+
+    as_of = as_of or dt.date.today()
+    documents = []
+    css = CSS(string=(STATIC_DIR / PDF_CSS).read_text(encoding="utf-8"))
+    base_url = url_for("static", filename="", _external=True)
+    for lot_id in lot_ids:
+        html = pitch_sheet_html(layers, lot_id, profile, lang, as_of)
+        if firm:
+            label = gettext_in(lang, "Prepared for")
+            html = html.replace(
+                '<main class="sheet">',
+                f'<main class="sheet"><p class="prepared-for">{escape(label)}: {escape(firm)}</p>',
+                1,
+            )
+        documents.append(
+            HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher).render(
+                stylesheets=[css]
+            )
+        )
+    pages = [page for doc in documents for page in doc.pages]
+    body: bytes = documents[0].copy(pages).write_pdf()
+    return body

@@ -50,19 +50,27 @@ def pitch_sheet_html(
     )
 
 
-def _static_fetcher(url: str, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
-    """Serve ``/static/...`` files to WeasyPrint; refuse every other URL (no network)."""
-    marker = "/static/"
-    if marker not in url:
-        msg = f"refused to fetch {url[:80]!r} while printing"
-        raise ValueError(msg)
-    relative = url.split(marker, 1)[1].split("?", 1)[0]
-    path = (STATIC_DIR / relative).resolve()
-    if STATIC_DIR not in path.parents or not path.is_file():
-        msg = f"no static file {relative[:80]!r}"
-        raise ValueError(msg)
-    mime, _ = mimetypes.guess_type(path.name)
-    return {"string": path.read_bytes(), "mime_type": mime or "application/octet-stream"}
+def _static_fetcher() -> Any:
+    """Return a WeasyPrint URL fetcher that serves ``/static/`` files and refuses the rest."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - the base signature
+            marker = "/static/"
+            if marker not in url:
+                msg = f"refused to fetch {url[:80]!r} while printing"
+                raise ValueError(msg)
+            relative = url.split(marker, 1)[1].split("?", 1)[0]
+            path = (STATIC_DIR / relative).resolve()
+            if STATIC_DIR not in path.parents or not path.is_file():
+                msg = f"no static file {relative[:80]!r}"
+                raise ValueError(msg)
+            mime, _ = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(
+                url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
+            )
+
+    return StaticFetcher()
 
 
 def pitch_pdf(
@@ -81,6 +89,7 @@ def pitch_pdf(
     documents = []
     css = CSS(string=(STATIC_DIR / PDF_CSS).read_text(encoding="utf-8"))
     base_url = url_for("static", filename="", _external=True)
+    fetcher = _static_fetcher()
     for lot_id in lot_ids:
         html = pitch_sheet_html(layers, lot_id, profile, lang, as_of)
         if firm:
@@ -91,9 +100,7 @@ def pitch_pdf(
                 1,
             )
         documents.append(
-            HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher).render(
-                stylesheets=[css]
-            )
+            HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[css])
         )
     pages = [page for doc in documents for page in doc.pages]
     body: bytes = documents[0].copy(pages).write_pdf()

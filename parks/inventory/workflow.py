@@ -226,7 +226,7 @@ def validate_change(
         new["negotiating_firm"] = None
         new["negotiation_expires"] = None
     if status == "sold":
-        if not new["occupant"]:
+        if status != old_status and not new["occupant"]:
             problems.append(Message(N_("A sold lot needs its occupant's name.")))
     elif old_status == "sold" and status != "sold":
         new["occupant"] = None

@@ -53,6 +53,8 @@ MAX_PROBLEMS = 200
 """Problems listed in full; beyond this the message says how many more there are."""
 MAX_OVERLAPS = 50
 """Overlapping pairs listed; the check stops counting there (bounded time and message)."""
+OVERLAP_TOLERANCE_M2 = 10.0
+"""Overlaps up to this area are digitising noise (shared edges reprojected), not errors."""
 MIN_LOT_AREA_M2 = 100.0
 """Smaller polygons are slivers or digitising slips, not lots."""
 MAX_TEXT = 200
@@ -405,7 +407,11 @@ def _geometry_problems(metric: gpd.GeoSeries) -> tuple[list[Message], np.ndarray
 
 
 def overlapping_pairs(
-    geoms: np.ndarray, ok: np.ndarray, *, min_area: float = 1.0, limit: int = MAX_OVERLAPS
+    geoms: np.ndarray,
+    ok: np.ndarray,
+    *,
+    min_area: float = OVERLAP_TOLERANCE_M2,
+    limit: int = MAX_OVERLAPS,
 ) -> tuple[list[tuple[int, int, float]], bool]:
     """Find pairs of polygons overlapping by more than ``min_area`` with an STR-tree.
 

@@ -101,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(inquiry.bp)
+    staff_auth.install_throttles(app)
     register_error_handlers(app)
     return app
 

@@ -16,12 +16,8 @@ from parks.inventory.leads import LIMITS, create_lead
 from webapp import get_store
 from webapp.i18n import current_lang, render_messages
 from webapp.profile_form import FIELDS, SECTIONS, validate_profile_form
-from webapp.staff_auth import limiter
 
 bp = Blueprint("inquiry", __name__)
-
-INQUIRY_LIMITS = "5 per minute;30 per day"
-"""Enquiries accepted per client address."""
 
 MAX_FORM_FIELDS = 60
 
@@ -47,7 +43,6 @@ def inquiry() -> ResponseReturnValue:
 
 
 @bp.post("/inquiry")
-@limiter.limit(INQUIRY_LIMITS)
 def send_inquiry() -> ResponseReturnValue:
     """Record an enquiry as a lead, or list every problem with it."""
     form = request.form

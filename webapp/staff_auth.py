@@ -38,7 +38,7 @@ LOGIN_LIMITS = "10 per minute;50 per hour"
 """Sign-in attempts allowed per client address (successful ones count too)."""
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
 login_manager = LoginManager()
 
 
@@ -116,9 +116,11 @@ def init_app(app: Flask) -> None:
     """Install sessions, sign-in, CSRF protection and throttling on ``app``."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:  # Flask's default is None
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -128,7 +130,32 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.init_app(app)
     csrf.init_app(app)
+
+
+THROTTLED: dict[str, tuple[str, list[str] | None]] = {
+    "staff.login": (LOGIN_LIMITS, ["POST"]),
+    "inquiry.send_inquiry": ("5 per minute;30 per day", None),
+}
+"""Views throttled per client address: endpoint → (limits, methods or None for all)."""
+
+
+def install_throttles(app: Flask) -> Limiter:
+    """Give ``app`` its own limiter (own counters and settings) on the :data:`THROTTLED` views.
+
+    Call after the blueprints are registered.
+    """
+    limiter = Limiter(
+        key_func=get_remote_address,
+        default_limits=[],
+        storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
+    )
     limiter.init_app(app)
+    for endpoint, (limits, methods) in THROTTLED.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(limits, methods=methods)(view)
+    app.extensions["siting_limiter"] = limiter  # the limiter keeps only weak references
+    return limiter
 
 
 def exempt_from_csrf(blueprint: Any) -> None:

@@ -235,6 +235,7 @@ def open_store(
     *,
     instance_dir: Path | None = None,
     data_dir: Path | None = None,
+    layers: Any = None,
 ) -> Store:
     """Open (creating, migrating and seeding on first use) the inventory store.
 
@@ -247,6 +248,8 @@ def open_store(
         Folder of the default SQLite store (and of its creation lock).
     data_dir
         The embedded dataset; an empty store is filled from it.
+    layers
+        The dataset already loaded from ``data_dir`` (saves loading it twice).
 
     Raises
     ------
@@ -268,5 +271,5 @@ def open_store(
         if data_dir is not None:
             from parks.inventory.seed import seed_from_baseline
 
-            seed_from_baseline(store, Path(data_dir))
+            seed_from_baseline(store, Path(data_dir), layers=layers)
     return store

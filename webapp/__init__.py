@@ -103,6 +103,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(inquiry.bp)
     staff_auth.install_throttles(app)
     register_error_handlers(app)
+    # hold no database connection across a fork (gunicorn --preload): each worker opens its own
+    store.dispose()
     return app
 
 

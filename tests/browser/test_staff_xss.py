@@ -100,7 +100,8 @@ def test_payloads_show_as_text_and_never_run(driver, xss_server: str, tmp_path: 
     driver.find_element("css selector", "form.stack button[type=submit]").click()
     for path, where in (
         (f"/staff/lots/{LOT}", "notes"),
-        ("/staff/lots", "lots"),
+        (f"/staff/lots/{LOT}", "occupant"),
+        ("/staff/lots", None),
         ("/staff/leads", "leads"),
         ("/staff/leads/1", "lead-message"),
         ("/staff/", None),

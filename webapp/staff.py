@@ -85,6 +85,7 @@ from webapp.requests import PitchQuery, parse_pitch_query
 from webapp.staff_auth import (
     StaffUser,
     admin_required,
+    csrf,
     staff_required,
 )
 from webapp.staff_forms import parse_date_field, parse_int_field, parse_lot_form
@@ -311,6 +312,7 @@ def pitch_context(layers: Layers, query: PitchQuery) -> dict[str, Any]:
 
 
 @bp.route("/pitch", methods=["GET", "POST"])
+@csrf.exempt  # read-only: a POST only carries the firm profile, nothing is changed
 def pitch() -> str:
     """Show the printable pitch sheet of ``?lot=`` for the firm profile in the query or form."""
     query = parse_pitch_query(

@@ -16,6 +16,7 @@ from parks.inventory.leads import LIMITS, create_lead
 from webapp import get_store
 from webapp.i18n import current_lang, render_messages
 from webapp.profile_form import FIELDS, SECTIONS, validate_profile_form
+from webapp.text import CHOICE_LABELS, text
 
 bp = Blueprint("inquiry", __name__)
 
@@ -23,6 +24,7 @@ MAX_FORM_FIELDS = 60
 
 
 def _render(problems: list[str], status: int) -> ResponseReturnValue:
+    lang = current_lang()
     return (
         render_template(
             "public/inquiry.html",
@@ -31,6 +33,14 @@ def _render(problems: list[str], status: int) -> ResponseReturnValue:
             fields=FIELDS,
             sections=SECTIONS,
             limits=LIMITS,
+            t=text(lang),
+            choices={
+                field: [
+                    (value, labels[0] if lang == "ja" else labels[1])
+                    for value, labels in opts.items()
+                ]
+                for field, opts in CHOICE_LABELS.items()
+            },
         ),
         status,
     )

@@ -76,10 +76,10 @@ from parks.lot_import import (
     plan_geojson,
     prepare_lot_import,
 )
-from parks.messages import Message
+from parks.messages import N_, Message
 from webapp import data_revision, get_layers, get_store, lots_on
 from webapp.api import feature_collection
-from webapp.i18n import current_lang, render_message, render_messages
+from webapp.i18n import NAMES, current_lang, gettext_in, render_message, render_messages
 from webapp.profile_form import form_values
 from webapp.requests import PitchQuery, parse_pitch_query
 from webapp.staff_auth import (
@@ -784,3 +784,41 @@ def apply_import(token: str) -> ResponseReturnValue:
         s.execute(delete(PendingImport).where(PendingImport.token == token[:64]))
     flash(_("The lot layer was imported."), "notice")
     return redirect(url_for("staff.lots"), 303)
+
+
+LABELS: dict[tuple[str, str], str] = {
+    ("status", "available"): N_("available"),
+    ("status", "negotiating"): N_("negotiating"),
+    ("status", "reserved"): N_("reserved"),
+    ("status", "sold"): N_("sold"),
+    ("status", "planned"): N_("planned"),
+    ("stage", "new"): N_("new"),
+    ("stage", "contacted"): N_("contacted"),
+    ("stage", "visiting"): N_("site visit"),
+    ("stage", "negotiating"): N_("negotiating"),
+    ("stage", "won"): N_("won"),
+    ("stage", "lost"): N_("lost"),
+    ("role", "staff"): N_("staff"),
+    ("role", "admin"): N_("administrator"),
+    ("kind", "status"): N_("status change"),
+    ("kind", "edit"): N_("edit"),
+    ("kind", "verify"): N_("status confirmed"),
+    ("kind", "expiry"): N_("negotiation expired"),
+    ("kind", "import"): N_("official import"),
+}
+"""Human names of the ids the staff pages show (statuses, lead stages, roles, change kinds)."""
+
+for (_kind, _id), _msgid in LABELS.items():
+    if _kind == "status":
+        NAMES.setdefault((_kind, _id), _msgid)
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    lang = current_lang()
+
+    def label(kind: str, value: str) -> str:
+        msgid = LABELS.get((kind, value))
+        return value if msgid is None else gettext_in(lang, msgid)
+
+    return {"label": label}

@@ -133,7 +133,13 @@ def test_status_change_by_form_then_stale_form_is_refused(staff_app) -> None:
         data={"csrf_token": token, "version": version, "price_per_m2": "20000"},
     )
     assert stale.status_code == 409
-    assert "while you were editing" in stale.get_data(as_text=True)
+    assert "編集中に区画inaho/3が" in stale.get_data(as_text=True)  # Japanese by default
+    again = client.post(
+        "/staff/lots/inaho/3?lang=en",
+        data={"csrf_token": token, "version": version, "price_per_m2": "20000"},
+    )
+    assert again.status_code == 409
+    assert "while you were editing" in again.get_data(as_text=True)
     public = client.get("/api/lots/inaho/3").get_json()["properties"]
     assert public["status"] == "available"
     assert public["status_verified_on"] is not None

@@ -41,8 +41,9 @@ bench: install-dev
 
 data: install
 	$(BIN)/siting build-data --raw $(SHARED)/data/raw --facts $(SHARED)/data/facts --out data
-	$(BIN)/siting build-grants --facts $(SHARED)/data/facts --out data
+	$(BIN)/siting check-grants --facts $(SHARED)/data/facts/grants.yaml
 	$(BIN)/siting build-access --data data
+	$(BIN)/siting build-planning --raw $(SHARED)/data/raw --out data
 
 catalogs: install-dev
 	$(BIN)/python -m webapp.catalogs

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from parks.data import DESTINATION_KINDS, json_list, load_layers
-from parks.grant_rules import load_rules
+from parks.grants import load_rules
 from parks.matching import LotTable, lot_table, match, match_table, table_from_columns
 from parks.profile import FirmProfile, validate_profile
 
@@ -137,7 +137,7 @@ def run() -> Iterator[dict]:
     match(layers, profile, as_of=AS_OF)  # warm caches (table, sites, rules)
     minutes = _minutes_frame(table)
     ours = _times(lambda: match(layers, profile, as_of=AS_OF), 60)
-    rules = load_rules(layers.data_dir)
+    rules = load_rules()
     peer = _times(lambda: naive_match_with_grants(layers, minutes, profile, AS_OF, rules), 15)
     n = len(layers.lots)
     for q in (50, 95):

@@ -1,4 +1,4 @@
-"""``siting grants`` and ``siting build-grants``: grant estimates for a firm on a lot or park."""
+"""``siting grants`` and ``siting check-grants``: grant estimates on a lot, a park or any point."""
 
 from __future__ import annotations
 
@@ -10,133 +10,268 @@ import click
 
 from parks.data import load_layers
 from parks.errors import SitingError
-from parks.grant_rules import build_rules, load_rules, write_rules
-from parks.grants import GrantReport, GrantResult, Lang, evaluate, site_for_lot, site_for_park, yen
+from parks.grants import (
+    GrantReport,
+    GrantResult,
+    Lang,
+    Site,
+    evaluate,
+    load_rules,
+    site_for_lot,
+    site_for_park,
+    site_for_point,
+    yen,
+)
+from parks.grants.check import check_against_facts
+from parks.grants.rules import Source
+from parks.messages import Message, Name
 from parks.profile import load_profile
+from webapp.i18n import render_message
 
-ELIGIBLE_WORDS = {
-    "en": {True: "eligible", False: "not eligible", None: "eligibility unknown"},
-    "ja": {True: "対象", False: "対象外", None: "対象か不明"},
-}
 STATUS_MARKS = {"met": "+", "failed": "x", "unknown": "?"}
-ISSUER_WORDS = {
-    "en": {"city": "Kanazawa City", "prefecture": "Ishikawa Prefecture", "national": "National"},
-    "ja": {"city": "金沢市", "prefecture": "石川県", "national": "国"},
-}
 
 
-def _amount_line(p: GrantResult, lang: Lang) -> str:
+def _t(message: Message, lang: str) -> str:
+    return render_message(message, lang)
+
+
+def _eligibility(p: GrantResult) -> Message:
+    if p.status == "expired":
+        return Message("closed (applications ended)")
+    if p.eligible is True:
+        return Message("eligibility: yes")
+    if p.eligible is False:
+        return Message("eligibility: no")
+    return Message("eligibility: unknown -- ask")
+
+
+def _amount_line(p: GrantResult, lang: str) -> str:
     if p.kind != "cash":
-        return "benefit (not cash): " if lang == "en" else "優遇措置(現金ではない): "
-    if p.amount_jpy is None:
-        return "amount: unknown" if lang == "en" else "金額: 不明"
-    up = (" (up to)" if lang == "en" else " 以内") if p.up_to else ""
-    cap = ""
+        return _t(
+            Message("Benefit (not cash): %(benefit)s", {"benefit": p.formula_text(lang)}), lang
+        )
+    if p.eligible is False:
+        return _t(Message("Amount: none"), lang)
+    sure = yen(p.sure_jpy, lang)
+    possible = yen(p.possible_jpy, lang)
+    up_to = p.up_to
+    if p.sure_jpy == p.possible_jpy:
+        msg = (
+            Message("Amount: %(sure)s (a maximum, 以内)", {"sure": sure})
+            if up_to
+            else Message("Amount: %(sure)s", {"sure": sure})
+        )
+    else:
+        msg = Message(
+            "Amount: %(sure)s sure; up to %(possible)s if the open questions are answered yes",
+            {"sure": sure, "possible": possible},
+        )
     if p.cap_jpy is not None:
-        cap = f", cap {yen(p.cap_jpy)}" if lang == "en" else f"、上限 {yen(p.cap_jpy, 'ja')}"
-    word = "amount" if lang == "en" else "金額"
-    return f"{word}: {yen(p.amount_jpy, lang)}{up}{cap}"
+        msg = Message("%(amount)s; cap %(cap)s", {"amount": msg, "cap": yen(p.cap_jpy, lang)})
+    return _t(msg, lang)
+
+
+def _site_name(site: Site) -> Message | Name:
+    if site.lot_id is not None:
+        return Message("lot %(lot)s", {"lot": site.lot_id})
+    if site.park_id is not None and site.point is None and site.park_name is not None:
+        return site.park_name.name("park", site.park_id)
+    if site.point is not None:
+        return Message(
+            "the point %(lon)s, %(lat)s",
+            {"lon": format(site.point[0], ".5f"), "lat": format(site.point[1], ".5f")},
+        )
+    return Message("the site")
 
 
 def report_text(report: GrantReport, *, lang: Lang = "en") -> str:
     """Render a grant report as a readable explanation in Japanese or English."""
-    en = lang == "en"
-    site = report.site
-    where = site.lot_id or site.park_id or "site"
     lines = [
-        (
-            f"Grant estimate for {where} as of {report.as_of.isoformat()}"
-            if en
-            else f"{where} の助成金試算({report.as_of.isoformat()} 時点)"
+        _t(
+            Message(
+                "Grant estimate for %(site)s as of %(date)s",
+                {"site": _site_name(report.site), "date": report.as_of},
+            ),
+            lang,
         ),
         "",
     ]
     for p in report.programmes:
-        name = p.name_en if en else p.name_ja
-        issuer = ISSUER_WORDS[lang].get(p.issuer, p.issuer)
-        status = ELIGIBLE_WORDS[lang][p.eligible]
-        if p.status == "expired":
-            status = "expired" if en else "期間終了"
-        lines.append(f"■ {name} [{issuer}] — {status}")
-        amount = _amount_line(p, lang)
-        if p.kind == "cash":
-            lines.append(f"  {amount}")
-            lines.append(f"  {'formula' if en else '計算'}: {p.formula_en if en else p.formula_ja}")
-        else:
-            lines.append(f"  {amount}{p.formula_en if en else p.formula_ja}")
+        head = Message(
+            "%(programme)s [%(issuer)s] -- %(eligibility)s",
+            {
+                "programme": p.rule.programme_name(),
+                "issuer": _issuer(p.issuer),
+                "eligibility": _eligibility(p),
+            },
+        )
+        lines.append("■ " + _t(head, lang))
+        lines.append("  " + _amount_line(p, lang))
+        if p.kind == "cash" and p.formula is not None:
+            lines.append("  " + _t(Message("Formula: %(formula)s", {"formula": p.formula}), lang))
         for r in p.reasons:
-            lines.append(f"   {STATUS_MARKS[r.status]} {r.en if en else r.ja}")
-        for c in p.caveats:
-            lines.append(f"   ! {c.get(lang, c.get('en', ''))}")
-        sources = ", ".join(f"{s['url']} ({s['source_date']})" for s in p.sources)
-        lines.append(f"  {'sources' if en else '出典'}: {sources or ('none' if en else 'なし')}")
+            tier = "" if r.cite is None else f" [{_tier(r.cite.source.tier, lang)}]"
+            lines.append(
+                f"   {STATUS_MARKS[r.status]} {r.to_dict(lang, render_message)['text']}{tier}"
+            )
+        for c in p.rule.caveats:
+            lines.append(f"   ! {c.in_lang(lang)}")
+        for s in p.steps:
+            lines.append("   > " + s.to_dict(lang, render_message)["text"])
+        sources = ", ".join(
+            f"{s.url or s.title.in_lang(lang)} ({_date(s, lang)}; {_tier(s.tier, lang)})"
+            for s in p.rule.sources
+        )
+        lines.append("  " + _t(Message("Sources: %(sources)s", {"sources": sources}), lang))
         lines.append("")
+    lines += _totals_lines(report, lang)
+    return "\n".join(lines)
+
+
+def _issuer(issuer: str) -> Name:
+    return load_rules().label("issuer", issuer)
+
+
+def _date(source: Source, lang: str) -> str:
+    if source.date_note is not None:
+        return source.date_note.in_lang(lang)
+    if source.date == "unknown":
+        return _t(Message("date unknown"), lang)
+    return source.date
+
+
+def _tier(tier: str, lang: str) -> str:
+    label = load_rules().vocabulary.get("tier", {}).get(tier)
+    return tier if label is None else label.in_lang(lang)
+
+
+def _totals_lines(report: GrantReport, lang: str) -> list[str]:
     totals = report.totals()
-    lines.append(
-        "Totals (cash grants; eligible with known amounts only)"
-        if en
-        else "合計(現金の助成。対象かつ金額が分かるもののみ)"
-    )
+    lines = [_t(Message("Totals (cash grants)"), lang)]
     for issuer in ("city", "prefecture"):
         t = totals[issuer]
-        up = (" (up to)" if en else " 以内") if t["up_to"] else ""
-        lines.append(f"  {ISSUER_WORDS[lang][issuer]}: {yen(t['cash_jpy'], lang)}{up}")
-        if t["amount_unknown"]:
-            label = "plus amounts unknown" if en else "他に金額不明"
-            lines.append(f"    {label}: {', '.join(t['amount_unknown'])}")
-        if t["eligibility_unknown"]:
-            label = "eligibility unknown" if en else "対象か不明"
-            ids = ", ".join(e["id"] for e in t["eligibility_unknown"])
-            lines.append(f"    {label}: {ids}")
-    comb = totals["if_combinable"]
-    label = comb["label"] if en else comb["label_ja"]
-    lines.append(f"  {label}: {yen(comb['cash_jpy'], lang)}")
-    if totals["non_cash_benefits"]:
-        label = (
-            "Tax relief and other benefits (not in the totals)"
-            if en
-            else "税制優遇等(合計に含まない)"
+        lines.append(
+            "  "
+            + _t(
+                Message(
+                    "%(issuer)s: sure %(sure)s; possible %(possible)s",
+                    {
+                        "issuer": _issuer(issuer),
+                        "sure": yen(t["sure_jpy"], lang),
+                        "possible": yen(t["possible_jpy"], lang),
+                    },
+                ),
+                lang,
+            )
         )
-        lines.append(f"  {label}: {', '.join(totals['non_cash_benefits'])}")
-    net = report.net_land_cost()
+        unknown = t["amount_unknown"] + [
+            i for i in t["possible_unknown"] if i not in t["amount_unknown"]
+        ]
+        if unknown:
+            names = [report.programme(i).rule.programme_name() for i in unknown]
+            lines.append(
+                "    "
+                + _t(Message("plus amounts not published: %(names)s", {"names": names}), lang)
+            )
+    combined = totals["if_combinable"]
+    label = combined["label_ja"] if lang == "ja" else combined["label"]
+    lines.append(
+        "  "
+        + _t(
+            Message(
+                "%(label)s: sure %(sure)s; possible %(possible)s",
+                {
+                    "label": label,
+                    "sure": yen(combined["sure_jpy"], lang),
+                    "possible": yen(combined["possible_jpy"], lang),
+                },
+            ),
+            lang,
+        )
+    )
+    non_cash = [report.programme(i).rule.programme_name() for i in totals["non_cash_benefits"]]
+    if non_cash:
+        lines.append(
+            "  "
+            + _t(
+                Message(
+                    "Tax relief and other benefits (not in the totals): %(names)s",
+                    {"names": non_cash},
+                ),
+                lang,
+            )
+        )
+    net = report.net_land_cost(render_message)
     lines.append("")
     if not net["known"]:
-        word = "Net land cost: unknown — " if en else "正味土地代: 不明 — "
-        lines.append(word + (net["reason"] if en else net["reason_ja"]))
+        reason = net["reason_ja"] if lang == "ja" else net["reason"]
+        lines.append(_t(Message("Net land cost: unknown -- %(reason)s", {"reason": reason}), lang))
     else:
         lines.append(
-            (
-                f"Net land cost: {yen(net['land_cost_jpy'])} land − city land grants "
-                f"{yen(net['land_grants_jpy']['city'])} = {yen(net['city_only']['net_jpy'])} "
-                f"({net['city_only']['effective_per_m2']:,} ¥/m²); {comb['label']}: "
-                f"{yen(net['if_combinable']['net_jpy'])} "
-                f"({net['if_combinable']['effective_per_m2']:,} ¥/m²)"
-            )
-            if en
-            else (
-                f"正味土地代: 土地代 {yen(net['land_cost_jpy'], 'ja')} − 市の土地分助成 "
-                f"{yen(net['land_grants_jpy']['city'], 'ja')} = "
-                f"{yen(net['city_only']['net_jpy'], 'ja')}"
-                f"({net['city_only']['effective_per_m2']:,} 円/m²)。県と併給できる場合: "
-                f"{yen(net['if_combinable']['net_jpy'], 'ja')}"
+            _t(
+                Message(
+                    "Net land cost: %(land)s land minus city land grants %(grant)s = %(net)s "
+                    "(%(per_m2)s yen/m²)",
+                    {
+                        "land": yen(net["land_cost_jpy"], lang),
+                        "grant": yen(net["land_grants_jpy"]["city"], lang),
+                        "net": yen(net["city_only"]["net_jpy"], lang),
+                        "per_m2": net["city_only"]["effective_per_m2"],
+                    },
+                ),
+                lang,
             )
         )
+    steps = report.steps
+    if steps:
+        lines.append("")
+        lines.append(_t(Message("Steps and deadlines"), lang))
+        for s in steps:
+            data = s.to_dict(lang, render_message)
+            lines.append(f"  - {data['programme']}: {data['text']}")
+    contacts = load_rules().contacts.values()
     lines.append("")
     lines.append(
-        "Rates marked 'up to' are maxima (以内): the city may grant less. Verify every figure "
-        "with the city's Corporate Location Division (076-220-2225) and the prefecture "
-        "(076-225-1517) before relying on it."
-        if en
-        else "「以内」は上限であり、これより少ない額となることがあります。金沢市 企業立地課 "
-        "(076-220-2225) 及び石川県 産業立地課 (076-225-1517) に必ず確認してください。"
+        _t(
+            Message(
+                "Amounts marked as maxima (以内) may be granted lower. Confirm every figure "
+                "with %(offices)s before relying on it.",
+                {
+                    "offices": [
+                        Name(
+                            "contact",
+                            c.key,
+                            ja=f"{c.name.ja} ({c.phone})",
+                            en=f"{c.name.en} ({c.phone})",
+                        )
+                        for c in contacts
+                    ]
+                },
+            ),
+            lang,
+        )
     )
-    return "\n".join(lines)
+    return lines
+
+
+def _parse_at(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        msg = f"--at must be two numbers LON,LAT in degrees (e.g. 136.6485,36.5780); got {value!r}"
+        raise click.BadParameter(msg) from None
 
 
 @click.command("grants")
 @click.argument("profile_path", metavar="PROFILE.json", type=click.Path(path_type=Path))
 @click.option("--lot", "lot_id", help="Lot id, e.g. morimoto-ic/9.")
 @click.option("--park", "park_id", help="Park id, e.g. inaho.")
+@click.option("--at", "at", metavar="LON,LAT", help="Any point in Kanazawa, e.g. 136.6485,36.5780.")
 @click.option("--as-of", "as_of", help="Date the rules are read at (YYYY-MM-DD; default today).")
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True
@@ -148,21 +283,28 @@ def report_text(report: GrantReport, *, lang: Lang = "en") -> str:
     type=click.Path(path_type=Path),
     default=Path("data"),
     show_default=True,
-    help="Data directory (kanazawa.gpkg, grant_rules.yaml).",
+    help="Data directory (kanazawa.gpkg).",
 )
 def grants_command(
     profile_path: Path,
     lot_id: str | None,
     park_id: str | None,
+    at: str | None,
     as_of: str | None,
     fmt: str,
     lang: Lang,
     data_dir: Path,
 ) -> None:
-    """Estimate the location grants a firm (PROFILE.json) would get on a lot or in a park."""
-    if (lot_id is None) == (park_id is None):
-        msg = "give exactly one of --lot LOT_ID or --park PARK_ID"
+    """Estimate the location grants a firm (PROFILE.json) would get on a lot, a park or a point.
+
+    Every condition says met, failed or unknown (with the source's words and whom to ask
+    where the city decides); every amount and reason carries its source and tier.
+    """
+    given = [v for v in (lot_id, park_id, at) if v is not None]
+    if len(given) != 1 or any(v == "" for v in given):
+        msg = "give exactly one of --lot LOT_ID, --park PARK_ID or --at LON,LAT (not empty)"
         raise click.UsageError(msg)
+    point = _parse_at(at)
     try:
         day = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
@@ -170,42 +312,55 @@ def grants_command(
         raise click.BadParameter(msg) from None
     try:
         profile = load_profile(profile_path)
-        rules = load_rules(data_dir)
+        rules = load_rules()
         layers = load_layers(data_dir)
-        site = site_for_lot(layers, lot_id) if lot_id else site_for_park(layers, str(park_id))
+        if point is not None:
+            site = site_for_point(layers, *point)
+        elif lot_id:
+            site = site_for_lot(layers, lot_id)
+        else:
+            site = site_for_park(layers, str(park_id))
     except SitingError as exc:
         problems = getattr(exc, "problems", [str(exc)])
         raise click.ClickException("\n  ".join(["invalid input:", *problems])) from exc
     report = evaluate(profile, site, as_of=day, rules=rules)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
+        data = report.to_dict(lang, render_message)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(report_text(report, lang=lang))
 
 
-@click.command("build-grants")
+@click.command("check-grants")
 @click.option(
     "--facts",
-    "facts_dir",
+    "facts_path",
     type=click.Path(path_type=Path),
-    default=Path("../shared/data/facts"),
+    default=Path("data/facts/grants.yaml"),
     show_default=True,
+    help="The research record to compare the rule files with.",
 )
-@click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True
-)
-def build_grants_command(facts_dir: Path, out_dir: Path) -> None:
-    """Convert the grant facts (grants.yaml) into data/grant_rules.yaml."""
+def check_grants_command(facts_path: Path) -> None:
+    """Check the grant rule files (parks/grants/rules) against their schema and the facts.
+
+    The rule files are the runtime truth; the facts file (shared/data/facts/grants.yaml,
+    copied to data/facts/) is the research record. This lists every programme of the facts
+    without a rule file (and not excluded) and every published figure that differs.
+    """
     try:
-        doc = build_rules(facts_dir)
-        path = write_rules(doc, out_dir)
+        rules = load_rules()
+        problems = check_against_facts(rules, facts_path)
     except SitingError as exc:
         problems = getattr(exc, "problems", [str(exc)])
-        raise click.ClickException("\n  ".join(["cannot build grant rules:", *problems])) from exc
-    click.echo(f"wrote {path} ({len(doc['programmes'])} programmes)")
+        raise click.ClickException("\n  ".join(["grant rules are invalid:", *problems])) from exc
+    if problems:
+        raise click.ClickException("\n  ".join(["rule files and facts differ:", *problems]))
+    click.echo(
+        f"{len(rules.programmes)} programme rule files valid and consistent with {facts_path}"
+    )
 
 
 def register(group: click.Group) -> None:
     """Add the grant commands to the ``siting`` group."""
     group.add_command(grants_command)
-    group.add_command(build_grants_command)
+    group.add_command(check_grants_command)

@@ -23,9 +23,14 @@ def _major_axis_angle(geom: BaseGeometry) -> float:
     return angle
 
 
-def cut_at_fraction(geom: BaseGeometry, fraction: float) -> tuple[BaseGeometry, BaseGeometry]:
-    """Cut ``geom`` across its long axis so the first part holds ``fraction`` of its area."""
-    angle = _major_axis_angle(geom)
+def cut_at_fraction(
+    geom: BaseGeometry, fraction: float, *, turn_deg: float = 0.0
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """Cut ``geom`` across its long axis so the first part holds ``fraction`` of its area.
+
+    ``turn_deg`` turns the cut away from square-across-the-long-axis (90 cuts along it).
+    """
+    angle = _major_axis_angle(geom) + turn_deg
     origin = geom.centroid
     rotated = affinity.rotate(geom, -angle, origin=origin)
     minx, miny, maxx, maxy = rotated.bounds
@@ -67,8 +72,25 @@ def split_by_areas(geom: BaseGeometry, areas: list[float]) -> list[BaseGeometry]
         return [geom]
     half = len(areas) // 2
     left, right = areas[:half], areas[half:]
-    first, second = cut_at_fraction(geom, sum(left) / sum(areas))
+    best: tuple[BaseGeometry, BaseGeometry] | None = None
+    for turn in CUT_TURNS_DEG:
+        first, second = cut_at_fraction(geom, sum(left) / sum(areas), turn_deg=turn)
+        if best is None or _pieces(first) + _pieces(second) < _pieces(best[0]) + _pieces(best[1]):
+            best = (first, second)
+        if _pieces(first) + _pieces(second) == 2:
+            break  # both halves are whole: keep the squarest cut found first
+    assert best is not None  # CUT_TURNS_DEG is not empty
+    first, second = best
     return split_by_areas(first, left) + split_by_areas(second, right)
+
+
+CUT_TURNS_DEG = (0.0, 90.0, 45.0, -45.0, 22.5, -22.5, 67.5, -67.5)
+"""Cut directions tried in turn, relative to square across the long axis."""
+
+
+def _pieces(geom: BaseGeometry) -> int:
+    """Number of polygons in ``geom`` (a lot should be one)."""
+    return len([p for p in shapely.get_parts(geom) if p.area > 0.01])
 
 
 def strips(geom: BaseGeometry, areas: list[float]) -> list[BaseGeometry]:

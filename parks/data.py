@@ -94,6 +94,28 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
     "rail": ("name", "source"),
     "stations": ("name", "line", "source"),
 }
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "parks": (
+        "opened_note",
+        "small_areas",
+        "small_areas_whole",
+        "admitted_note",
+        "groundwater_source",
+        "unknown_facts",
+        "facts_note",
+        "outline_source",
+        "outline_parts",
+    ),
+    "lots": ("area_basis",),
+}
+"""Columns ``siting build-data`` also writes (not required: an imported layer may lack them).
+
+``parks.unknown_facts`` says which facts no public source states (ask 企業立地課);
+``parks.facts_note`` is a JSON list of qualitative statements with source and date;
+``parks.small_areas`` the census small areas the outline covers (JSON list);
+``lots.area_basis`` says whether a lot's area is published, derived or an equal share.
+"""
+
 TABLE_LAYERS = ("lot_events",)
 """Layers stored as attribute tables (no geometry)."""
 

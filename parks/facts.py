@@ -1,4 +1,4 @@
-"""Reading the fact files: park facts (shared/data/facts) and the illustrative lot plan."""
+"""Reading fact files (YAML mappings) with a clear error when one is missing or malformed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Any
 import yaml
 
 from parks.errors import DataNotFoundError
-
-LOT_PLAN_PATH = Path(__file__).with_name("lot_plan.yaml")
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -23,16 +21,3 @@ def read_yaml(path: Path) -> dict[str, Any]:
         msg = f"{path} does not hold a YAML mapping"
         raise DataNotFoundError(msg)
     return data
-
-
-def lot_plan() -> dict[str, Any]:
-    """Return the illustrative lot plan (parks/lot_plan.yaml)."""
-    return read_yaml(LOT_PLAN_PATH)
-
-
-def park_facts(facts_dir: Path) -> dict[str, dict[str, Any]]:
-    """Return the per-park facts of parks.yaml keyed by their facts id, plus the 2021-03 strategy."""
-    data = read_yaml(Path(facts_dir) / "parks.yaml")
-    by_id = {str(p["id"]): p for p in data.get("parks", [])}
-    by_id["city_strategy_2021_03"] = data.get("city_strategy_2021_03", {})
-    return by_id

@@ -56,7 +56,8 @@ class Weights:
       with ACCESS_KIND_WEIGHTS; a kind the firm sets a limit for counts twice.
     - ``land_fit``: 1 at the middle of the firm's area range, falling linearly to 0.5 at its
       ends (0.5 when the firm gives no range).
-    - ``net_cost``: the grant cash (if combinable) as a share of the firm's investment,
+    - ``net_cost``: the sure grant cash (city + prefecture if combinable; numbers-only
+      estimate, :func:`parks.grants.estimate_grants`) as a share of the firm's investment,
       divided by 0.3 and clipped; where a lot's price is known the net land cost per m² is
       compared instead (cheapest = 1). No park price is public, so today it is the grant share.
     - ``cluster``: a proxy for same-industry neighbours, since occupants' industries per lot
@@ -859,73 +860,52 @@ def _max_or_none(values: np.ndarray) -> float | None:
 
 
 class _GrantCache:
-    """Grant reports for the matched lots, evaluated once per distinct site."""
+    """Grant figures for ranking and for the returned lots: numbers only, cached.
+
+    :func:`parks.grants.estimate_grants` caches by the profile fields, date and site the
+    amounts depend on, so ranking every park and summarising every returned lot builds no
+    explanation; the full report with sentences is ``POST /api/grants`` or the pitch sheet.
+    """
 
     def __init__(self, layers: Layers, profile: FirmProfile, as_of: date) -> None:
-        from parks.grant_rules import load_rules
-        from parks.grants import sites_for_lots
+        from parks.grants import load_rules, sites_for_lots
 
         self.layers = layers
         self.profile = profile
         self.as_of = as_of
-        self.rules = load_rules(layers.data_dir)
+        self.rules = load_rules()
         self._sites = _cached_sites(layers, sites_for_lots)
-        self._reports: dict[tuple[Any, ...], Any] = {}
 
-    def report(self, lot_ids: tuple[str, ...], area: float) -> Any:
-        from parks.grants import Site, evaluate
+    def site(self, lot_ids: tuple[str, ...], area: float) -> Any:
+        """The site of one lot or of an assembly (zones, park and price of its first lot)."""
+        from dataclasses import replace
 
         first = self._sites[lot_ids[0]]
-        site = Site(
-            park_id=first.park_id,
-            lot_id="+".join(lot_ids),
-            zone_kinds=first.zone_kinds,
-            approximate_zones=first.approximate_zones,
-            grant_ids=first.grant_ids,
-            area_m2=area,
-            price_per_m2=first.price_per_m2,
-            zoning=first.zoning,
-        )
-        key = (
-            first.park_id,
-            first.zone_kinds,
-            first.price_per_m2,
-            area if first.price_per_m2 is not None else None,
-        )
-        if key not in self._reports:
-            self._reports[key] = evaluate(self.profile, site, as_of=self.as_of, rules=self.rules)
-        return self._reports[key]
+        if len(lot_ids) == 1:
+            return first
+        return replace(first, lot_id="+".join(lot_ids), area_m2=area)
+
+    def estimate(self, lot_ids: tuple[str, ...], area: float) -> Any:
+        """The numbers-only grant estimate of a lot or an assembly."""
+        from parks.grants import estimate_grants
+
+        site = self.site(lot_ids, area)
+        return estimate_grants(self.profile, site, as_of=self.as_of, rules=self.rules)
 
     def grant_share_by_park(self, table: LotTable) -> dict[str, float]:
-        """The if-combinable grant cash as a share of the firm's investment, per park."""
+        """The sure grant cash (city + prefecture, if combinable) as a share of the investment."""
         inv = self.profile.investment
         total, _ = inv.total(("land", "building", "equipment", "relocation"))
         out: dict[str, float] = {}
         for i in table.first_lot_of_each_park():
-            rep = self.report((str(table.lot_id[i]),), float(table.area_m2[i]))
-            cash = rep.totals()["if_combinable"]["cash_jpy"]
-            out[str(table.park_id[i])] = cash / total if total > 0 else 0.0
+            est = self.estimate((str(table.lot_id[i]),), float(table.area_m2[i]))
+            out[str(table.park_id[i])] = est.sure_jpy / total if total > 0 else 0.0
         return out
 
     def attach(self, m: LotMatch) -> LotMatch:
-        rep = self.report(m.lots, m.area_m2)
-        totals = rep.totals()
-        summary = {
-            "city_jpy": totals["city"]["cash_jpy"],
-            "prefecture_jpy": totals["prefecture"]["cash_jpy"],
-            "if_combinable_jpy": totals["if_combinable"]["cash_jpy"],
-            "if_combinable_label": totals["if_combinable"]["label"],
-            "if_combinable_label_ja": totals["if_combinable"]["label_ja"],
-            "up_to": totals["if_combinable"]["up_to"],
-            "amount_unknown": totals["city"]["amount_unknown"]
-            + totals["prefecture"]["amount_unknown"],
-            "programmes": [
-                {"id": p.id, "eligible": p.eligible, "amount_jpy": p.amount_jpy}
-                for p in rep.programmes
-                if p.kind == "cash"
-            ],
-        }
-        return LotMatch(**{**m.__dict__, "grants": summary, "net_land_cost": rep.net_land_cost()})
+        est = self.estimate(m.lots, m.area_m2)
+        net = est.net_land_cost(self.site(m.lots, m.area_m2))
+        return LotMatch(**{**m.__dict__, "grants": est.summary(), "net_land_cost": net})
 
 
 _SITES: dict[int, tuple[weakref.ref[Layers], dict[str, Any]]] = {}

@@ -32,7 +32,8 @@ Industry = Literal[
     "design",
     "engineering",
 ]
-Project = Literal["new_site", "expansion"]
+Project = Literal["new_site", "expansion", "acquisition"]
+"""新設 (a new site), 増設 (enlarging a site) or 取得 (buying an existing factory or site)."""
 Origin = Literal["outside_prefecture", "inside_prefecture", "inside_city"]
 CostItem = Literal["land", "building", "equipment", "relocation", "rent_3_years"]
 

@@ -49,7 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Returns
     -------
     flask.Flask
-        The app, with the ``public``, ``api`` and ``staff`` blueprints and the error handlers.
+        The app, with the ``public``, ``layers``, ``api`` and ``staff`` blueprints, the
+        fingerprinted static files and the error handlers.
 
     Raises
     ------
@@ -64,7 +65,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEFAULT_LANG="ja",
         TILES=None,
         TILES_ATTRIBUTION=None,
-        MAP_CACHE_SIZE=16,
         DEMAND_LOG=str(Path(app.instance_path) / "demand_log.jsonl"),
         DATABASE_URL=None,
         STORE_DIR=None,
@@ -83,24 +83,29 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     remove_stale_temp_files(data_dir)
     baseline = load_layers(data_dir)
     app.extensions[EXTENSION_KEY] = baseline
-    store = open_store(app.config["DATABASE_URL"], instance_dir=_store_dir(app), data_dir=data_dir)
+    store = open_store(
+        app.config["DATABASE_URL"], instance_dir=_store_dir(app), data_dir=data_dir, layers=baseline
+    )
     app.extensions[STORE_KEY] = store
     app.extensions[CURRENT_KEY] = CurrentLayers(
         store, baseline, on_day_change=lambda day: _expire(store, day)
     )
 
-    from webapp import api, i18n, inquiry, public, staff, staff_auth
+    from webapp import api, assets, i18n, inquiry, layers, planner, public, staff, staff_auth
     from webapp.errors import register_error_handlers
 
+    assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
     staff_auth.init_app(app)
     staff_auth.exempt_from_csrf(api.bp)
+    staff_auth.exempt_from_csrf(planner.bp)  # anonymous, read-only computations; stores nothing
 
-    app.extensions[public.MAP_CACHE_KEY] = public.MapCache(int(app.config["MAP_CACHE_SIZE"]))
     app.register_blueprint(public.bp)
+    layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(inquiry.bp)
+    planner.init_app(app)
     staff_auth.install_throttles(app)
     register_error_handlers(app)
     # hold no database connection across a fork (gunicorn --preload): each worker opens its own

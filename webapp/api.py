@@ -16,17 +16,18 @@ from geo.crs import WEB_CRS
 from parks.access import isochrone as access_isochrone
 from parks.demand import demand_record, record_demand
 from parks.errors import InvalidInputError
-from parks.grant_rules import load_rules
-from parks.grants import evaluate, site_for_lot, site_for_park
+from parks.grants import evaluate, site_for_lot, site_for_park, site_for_point
 from parks.matching import match
 from parks.profile import validate_profile
 from webapp import get_layers, lots_on
+from webapp.i18n import render_message
 from webapp.requests import (
     parse_isochrone_query,
     parse_lot_query,
     parse_lots_query,
     parse_match_request,
     validate_no_params,
+    validate_point,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -137,21 +138,34 @@ def match_lots() -> ResponseReturnValue:
 
 @bp.post("/grants")
 def grants() -> ResponseReturnValue:
-    """Estimate the grants for a firm profile at a lot (``?lot=``) or a park (``?park=``)."""
+    """Estimate the grants for a firm profile at a lot (``?lot=``), a park (``?park=``) or any
+    point in Kanazawa (``?at=LON,LAT``)."""
     layers = get_layers()
     req = parse_match_request(
         request.get_json(silent=True),
         request.args,
         default_lang=current_app.config["DEFAULT_LANG"],
-        extra=("lot", "park"),
+        extra=("lot", "park", "at"),
     )
-    if (req.lot_id is None) == (req.park_id is None):
-        raise InvalidInputError("give exactly one of lot=LOT_ID or park=PARK_ID")
+    given = {
+        k: v
+        for k, v in (("lot", req.lot_id), ("park", req.park_id), ("at", req.at))
+        if v is not None
+    }
+    if len(given) != 1:
+        raise InvalidInputError(
+            "give exactly one of lot=LOT_ID, park=PARK_ID or at=LON,LAT (e.g. at=136.6485,36.5780)"
+        )
+    ((kind, value),) = given.items()
+    if not value.strip():
+        examples = {"lot": "lot=inaho/P2-1", "park": "park=inaho", "at": "at=136.6485,36.5780"}
+        raise InvalidInputError(f"{kind}= is empty; give a value, e.g. {examples[kind]}")
     profile = validate_profile(req.profile)
-    site = (
-        site_for_lot(layers, req.lot_id) if req.lot_id else site_for_park(layers, str(req.park_id))
-    )
-    report = evaluate(
-        profile, site, as_of=req.as_of or dt.date.today(), rules=load_rules(layers.data_dir)
-    )
-    return jsonify(report.to_dict(req.lang))
+    if kind == "at":
+        site = site_for_point(layers, *validate_point(value))
+    elif kind == "lot":
+        site = site_for_lot(layers, value)
+    else:
+        site = site_for_park(layers, value)
+    report = evaluate(profile, site, as_of=req.as_of or dt.date.today())
+    return jsonify(report.to_dict(req.lang, render_message))

@@ -1,30 +1,34 @@
-"""Folium map of the parks: one builder per layer, assembled by ``build_map`` for offline use."""
+"""The map's layers as data: what each layer is, how it is drawn, and its web-ready features.
+
+Nothing here knows HTTP. :mod:`webapp.layers` serves the features built here as GeoJSON
+(``GET /api/layers/<name>``), simplified for the zoom, and ``static/map-core.js`` draws them
+with the styles declared here, which reach the browser in the page's map config. So the
+colours, dash patterns and layer names have one source: this module.
+
+Layers are drawn bottom to top in the order of :data:`LAYERS`. Display text (names, labels)
+comes in the requested language; ids (``lot_id``, ``park_id``) travel only as keys for links
+and styling, never as text a user reads.
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
-from folium.template import Template
 
 from geo.crs import WEB_CRS
 from parks.data import LOT_STATUSES, Layers
-from webapp.text import (
-    APPROXIMATE_LABEL,
-    ATTRIBUTIONS,
-    DERIVED_OUTLINE_LABEL,
-    ILLUSTRATIVE_LOT_LABEL,
-    Lang,
-    text,
-)
+from parks.messages import N_
+from webapp.i18n import Lang, gettext_in
+
+# ---------------------------------------------------------------------------------- styles
 
 STATUS_COLOURS: dict[str, str] = {
     "available": "#1a9850",
@@ -38,74 +42,102 @@ STATUS_COLOURS: dict[str, str] = {
 UNKNOWN_STATUS_COLOUR = "#ffffff"
 """Fill of a lot whose status is not on record (before its first event, or unexpected)."""
 
+UNKNOWN_STATUS_OUTLINE = "#555555"
+
 ILLUSTRATIVE_DASH = "6 4"
-"""Dash pattern that marks an illustrative (generated) lot or a derived outline."""
+"""Dash pattern of everything derived or illustrative: generated lots, derived park outlines,
+approximate zones. The legend explains it once."""
 
-DESTINATION_ICONS: dict[str, tuple[str, str]] = {
-    "interchange": ("road", "darkgreen"),
-    "port": ("ship", "blue"),
-    "airport": ("plane", "purple"),
-    "station": ("train", "cadetblue"),
-}
-"""Font Awesome icon name and awesome-markers colour per destination kind."""
+BAND_COLOURS: tuple[str, ...] = ("#3f007d", "#6a51a3", "#8c74c0", "#b4a7d6", "#dcd5ee")
+"""Fill of drive-time bands, shortest first: a sequential purple scale that no lot status
+colour (green, orange, red, grey, blue) can be mistaken for."""
 
-MAJOR_ROAD_CLASSES: tuple[str, ...] = ("motorway", "trunk", "primary", "secondary", "tertiary")
-"""Road classes embedded in the page; minor roads would make it several megabytes."""
+BAND_FILL_OPACITY = 0.5
 
 ROAD_STYLES: dict[str, dict[str, Any]] = {
-    "motorway": {"color": "#e8913a", "weight": 3},
-    "trunk": {"color": "#f2b35b", "weight": 2.5},
-    "primary": {"color": "#b0a58f", "weight": 2},
-    "secondary": {"color": "#c2b9a6", "weight": 1.5},
-    "tertiary": {"color": "#cfc8b8", "weight": 1},
+    "motorway": {"color": "#8c8c8c", "weight": 3},
+    "trunk": {"color": "#9a9a9a", "weight": 2.5},
+    "primary": {"color": "#a8a8a8", "weight": 2},
+    "secondary": {"color": "#b8b8b8", "weight": 1.5},
+    "tertiary": {"color": "#c8c8c8", "weight": 1.2},
+    "minor": {"color": "#d6d6d6", "weight": 1},
+    "service": {"color": "#dedede", "weight": 0.8},
 }
+"""Basemap roads in neutral greys, so that only the data (lots, bands) carries colour."""
 
-ROAD_SIMPLIFY_DEG = 0.00005
-"""Douglas-Peucker tolerance for basemap roads and water (about 5 m): invisible on screen."""
+ROAD_CLASSES_BY_ZOOM: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (0, ("motorway", "trunk", "primary")),
+    (11, ("secondary",)),
+    (13, ("tertiary",)),
+    (15, ("minor", "service")),
+)
+"""Road classes added from each zoom: below zoom 11 only the main network is useful, and the
+minor streets (40,000 pieces) only once a park fills the screen."""
 
-COORDINATE_DECIMALS = 5
-"""Decimals kept in embedded coordinates (1e-5 deg is about 1 m)."""
+# ---------------------------------------------------------------------------- zoom detail
 
-ISOCHRONE_COLOURS = ("#006d2c", "#31a354", "#74c476", "#bae4b3", "#edf8e9")
-"""Fill colours of drive-time bands, shortest first."""
+DETAIL_ZOOMS: tuple[int, ...] = (9, 11, 13, 15, 17)
+"""Zoom steps at which detailed layers are simplified; a request's zoom is rounded down to
+one of them, so the browser re-requests a layer only when the zoom crosses a step."""
 
-ISOCHRONE_SIMPLIFY_DEG = 0.0005
-"""Tolerance for drive-time bands (about 50 m; the bands come from a 100 m grid)."""
+FULL_DETAIL_ZOOM = DETAIL_ZOOMS[-1]
+"""From this zoom (and when no zoom is given) geometries are sent unsimplified."""
 
-ISOCHRONE_DECIMALS = 4
-"""Decimals kept in drive-time band coordinates (about 10 m, below the 100 m grid)."""
+SIMPLIFY_PX = 0.5
+"""Douglas-Peucker tolerance in screen pixels at the step's zoom: at most one pixel of error
+at the next zoom, before the browser asks for the next step."""
 
-MAP_MAX_ISOCHRONE_MINUTES = 20.0
-"""Longest drive-time band drawn: the 30-minute bands cover most of the region and alone
-would double the page size."""
+MAX_BBOX_PX = 4096
+"""Largest side of a ``bbox`` request, in screen pixels at the step's zoom (the browser asks
+for its view padded on every side)."""
 
 MAP_PROFILE = "normal"
-"""Speed profile whose drive-time bands the map draws (the API can serve the others)."""
-
-VENDOR_JS: tuple[tuple[str, str], ...] = (
-    ("leaflet", "leaflet/leaflet.js"),
-    ("jquery", "jquery/jquery.min.js"),
-    ("bootstrap", "bootstrap/bootstrap.bundle.min.js"),
-    ("awesome_markers", "awesome-markers/leaflet.awesome-markers.min.js"),
-)
-"""folium's default scripts, as paths under the vendor directory (no CDN)."""
-
-VENDOR_CSS: tuple[tuple[str, str], ...] = (
-    ("leaflet_css", "leaflet/leaflet.css"),
-    ("bootstrap_css", "bootstrap/bootstrap.min.css"),
-    ("awesome_markers_font_css", "fontawesome/css/all.min.css"),
-    ("awesome_markers_css", "awesome-markers/leaflet.awesome-markers.css"),
-)
-"""folium's default stylesheets, as paths under the vendor directory (no CDN)."""
+"""Speed profile of the drive-time bands and routes drawn (the API serves the others)."""
 
 
-@dataclass(frozen=True)
-class MapParts:
-    """The three rendered pieces of a folium map, for embedding into our own template."""
+def degrees_per_pixel(zoom: float) -> float:
+    """Return the width of one 256-px-tile screen pixel in degrees of longitude at ``zoom``."""
+    return 360.0 / (256.0 * 2.0**zoom)
 
-    header: str
-    html: str
-    script: str
+
+def detail_zoom(zoom: int | None) -> int:
+    """Return the detail step for a requested zoom: the largest step not above it.
+
+    None (no zoom given) and zooms from :data:`FULL_DETAIL_ZOOM` up mean full detail.
+
+    Examples
+    --------
+    >>> detail_zoom(12), detail_zoom(3), detail_zoom(None)
+    (11, 9, 17)
+    """
+    if zoom is None:
+        return FULL_DETAIL_ZOOM
+    steps = [z for z in DETAIL_ZOOMS if z <= zoom]
+    return steps[-1] if steps else DETAIL_ZOOMS[0]
+
+
+def simplify_tolerance_deg(step: int) -> float:
+    """Return the simplification tolerance at a detail step (0 at full detail)."""
+    if step >= FULL_DETAIL_ZOOM:
+        return 0.0
+    return SIMPLIFY_PX * degrees_per_pixel(step)
+
+
+def coordinate_decimals(step: int) -> int:
+    """Return the decimals kept in coordinates at a detail step: about 1/8 pixel, 4 to 6."""
+    wanted = math.ceil(-math.log10(degrees_per_pixel(step) / 8))
+    return max(4, min(6, wanted))
+
+
+def max_bbox_deg(step: int) -> float:
+    """Return the largest side of a bbox request at a detail step, in degrees."""
+    return MAX_BBOX_PX * degrees_per_pixel(step)
+
+
+def road_classes(zoom: int | None) -> tuple[str, ...]:
+    """Return the road classes drawn at ``zoom`` (every class at full detail)."""
+    step = detail_zoom(zoom)
+    return tuple(c for start, classes in ROAD_CLASSES_BY_ZOOM if start <= step for c in classes)
 
 
 def lot_style(status: str | None, *, is_illustrative: bool) -> dict[str, Any]:
@@ -124,39 +156,236 @@ def lot_style(status: str | None, *, is_illustrative: bool) -> dict[str, Any]:
     dict
         Leaflet path options.
     """
-    colour = STATUS_COLOURS.get(status, UNKNOWN_STATUS_COLOUR)
+    known = status in STATUS_COLOURS
+    colour = STATUS_COLOURS[status] if known and status else UNKNOWN_STATUS_COLOUR
     return {
-        "color": colour if status in STATUS_COLOURS else "#555555",
+        "color": colour if known else UNKNOWN_STATUS_OUTLINE,
         "weight": 1.5,
         "fillColor": colour,
-        "fillOpacity": 0.55,
+        "fillOpacity": 0.6,
         "dashArray": ILLUSTRATIVE_DASH if is_illustrative else None,
     }
 
 
-def _display(value: object) -> str:
-    """Return a value as tooltip text: HTML-escaped (tooltips use innerHTML), NaN as ''."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    # ``{{`` would be read as a template expression by folium's Jinja pass (geopandas explore)
-    return html.escape(str(value), quote=False).replace("{{", "{ {").replace("}}", "} }")
+def band_colour(index: int) -> str:
+    """Return the colour of the ``index``-th shortest drive-time band."""
+    return BAND_COLOURS[min(max(index, 0), len(BAND_COLOURS) - 1)]
 
 
-def _format_m2(value: object) -> str:
-    """Return an area as '12,345', or '' when unknown."""
-    if value is None or pd.isna(value):
-        return ""
-    return f"{float(value):,.0f}"
+# ---------------------------------------------------------------------------- layer specs
 
 
-def _headline(value: object) -> str:
-    """Return the head of a long explanation: 'Derived: road blocks...' gives 'Derived'.
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer of the map: its name in URLs, its title, and how the browser draws it.
 
-    The full text stays in the API; a tooltip only needs the gist.
+    Styles are Leaflet path options. ``style_by`` names a feature property whose value
+    picks an entry of ``styles`` (the entry ``""`` is the fallback); ``dashed_by`` names a
+    boolean property that dashes the outline (derived or illustrative features).
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "?"
-    return str(value).split(":")[0].split(" (")[0].strip()
+
+    name: str
+    title: str
+    """English msgid of the layer's title."""
+    group: str
+    """``data`` (parks, lots, ...), ``access`` (drive-time bands, one at a time) or ``basemap``."""
+    visible: bool = True
+    """Shown when the map opens; a hidden layer is not requested until switched on."""
+    detail: bool = False
+    """Simplified per zoom step (the browser sends ``zoom``)."""
+    bbox_zoom: int | None = None
+    """From this zoom the browser sends the ``bbox`` of its view (and the server needs it)."""
+    interactive: bool = True
+    """Clicking a feature opens a popup."""
+    popup: str | None = None
+    """Which popup map-core.js builds: ``lot``, ``park``, ``zone``, ``destination``, ...."""
+    label_by: str | None = None
+    """Property shown as a permanent label on the map (park names)."""
+    style: Mapping[str, Any] = field(default_factory=dict)
+    style_by: str | None = None
+    styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    dashed_by: str | None = None
+    requires: str | None = None
+    """Optional dataset layer (``routes``, ``isochrones``) without which the layer is absent."""
+    destination_kind: str | None = None
+    """For drive-time bands: the destination kind they measure to."""
+
+    @property
+    def localised(self) -> bool:
+        """Whether the features carry text in a language (the basemap carries none)."""
+        return self.group != "basemap"
+
+    def to_config(self, lang: Lang, *, title: str | None = None) -> dict[str, Any]:
+        """Return what the browser needs to draw the layer, with the title in ``lang``."""
+        return {
+            "name": self.name,
+            "title": title or gettext_in(lang, self.title),
+            "group": self.group,
+            "visible": self.visible,
+            "detail": self.detail,
+            "bbox_zoom": self.bbox_zoom,
+            "interactive": self.interactive,
+            "popup": self.popup,
+            "label_by": self.label_by,
+            "style": dict(self.style),
+            "style_by": self.style_by,
+            "styles": {k: dict(v) for k, v in self.styles.items()},
+            "dashed_by": self.dashed_by,
+        }
+
+
+def _lot_styles() -> dict[str, dict[str, Any]]:
+    styles: dict[str, dict[str, Any]] = {}
+    for status in (*LOT_STATUSES, ""):
+        style = lot_style(status or None, is_illustrative=False)
+        del style["dashArray"]
+        styles[status] = style
+    return styles
+
+
+BAND_KINDS: tuple[tuple[str, str], ...] = (
+    ("interchange", N_("Nearest interchange")),
+    ("port", N_("Port")),
+    ("airport", N_("Airport")),
+    ("station", N_("Station")),
+)
+"""Destination kinds with drive-time bands, and the band layer's title when the kind has
+several destinations (one destination gives its own name)."""
+
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        "boundary",
+        N_("City boundary"),
+        "basemap",
+        detail=True,
+        interactive=False,
+        style={"color": "#4d4d4d", "weight": 1.5, "dashArray": "10 4 2 4", "fill": False},
+    ),
+    LayerSpec(
+        "water",
+        N_("Water"),
+        "basemap",
+        detail=True,
+        interactive=False,
+        style={"stroke": False, "fillColor": "#c6dbef", "fillOpacity": 1},
+    ),
+    LayerSpec(
+        "roads",
+        N_("Roads"),
+        "basemap",
+        detail=True,
+        bbox_zoom=13,
+        interactive=False,
+        style={"opacity": 0.95, "lineCap": "round"},
+        style_by="class",
+        styles={**ROAD_STYLES, "": {"color": "#d6d6d6", "weight": 1}},
+    ),
+    LayerSpec(
+        "rail",
+        N_("Railways"),
+        "basemap",
+        detail=True,
+        interactive=False,
+        style={"color": "#555555", "weight": 2, "dashArray": "1 4", "lineCap": "butt"},
+        style_by="kind",
+        styles={
+            "station": {
+                "radius": 3,
+                "color": "#444444",
+                "weight": 1.5,
+                "dashArray": None,
+                "fillColor": "#ffffff",
+                "fillOpacity": 1,
+            }
+        },
+    ),
+    *(
+        LayerSpec(
+            f"bands-{kind}",
+            title,
+            "access",
+            visible=False,
+            detail=True,
+            popup="band",
+            style={"weight": 0.5, "fillOpacity": BAND_FILL_OPACITY},
+            style_by="band",
+            styles={
+                str(i): {"color": colour, "fillColor": colour}
+                for i, colour in enumerate(BAND_COLOURS)
+            },
+            requires="isochrones",
+            destination_kind=kind,
+        )
+        for kind, title in BAND_KINDS
+    ),
+    LayerSpec(
+        "zones",
+        N_("Grant zones"),
+        "data",
+        visible=False,
+        popup="zone",
+        style={"color": "#8c2d04", "weight": 2, "fillOpacity": 0.04},
+        dashed_by="approximate",
+    ),
+    LayerSpec(
+        "parks",
+        N_("Industrial parks"),
+        "data",
+        popup="park",
+        label_by="name",
+        style={"color": "#1f1f1f", "weight": 2.5, "fill": True, "fillOpacity": 0.03},
+        dashed_by="derived",
+    ),
+    LayerSpec(
+        "lots",
+        N_("Lots"),
+        "data",
+        popup="lot",
+        style_by="status",
+        styles=_lot_styles(),
+        dashed_by="illustrative",
+    ),
+    LayerSpec(
+        "routes",
+        N_("Routes to destinations"),
+        "data",
+        visible=False,
+        popup="route",
+        style={"color": "#e7298a", "weight": 3, "opacity": 0.85},
+        requires="routes",
+    ),
+    LayerSpec("destinations", N_("Destinations"), "data", popup="destination"),
+)
+"""Every layer the map can draw, bottom to top."""
+
+LAYER_NAMES: tuple[str, ...] = tuple(spec.name for spec in LAYERS)
+
+
+def layer_spec(name: str) -> LayerSpec:
+    """Return the spec of a layer by name (KeyError if there is none)."""
+    for spec in LAYERS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+def available_layers(layers: Layers) -> list[LayerSpec]:
+    """Return the specs the dataset can fill: optional access layers only once built."""
+    out = []
+    for spec in LAYERS:
+        if spec.requires is not None:
+            frame = layers.optional(spec.requires)
+            if frame is None or frame.empty:
+                continue
+        if spec.destination_kind is not None and not _band_destinations(
+            layers, spec.destination_kind
+        ):
+            continue
+        out.append(spec)
+    return out
+
+
+# ----------------------------------------------------------------------- feature helpers
 
 
 def _flag(value: object) -> bool:
@@ -168,421 +397,399 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
+def _number(value: object) -> float | None:
+    """Return a finite number, or None when missing."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return number if math.isfinite(number) else None
+
+
+def _text(value: object) -> str | None:
+    """Return display text, or None when missing or empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def name_in(frame: pd.DataFrame, lang: Lang) -> pd.Series:
+    """Return the ``name_ja``/``name_en`` column in ``lang``, falling back to the other."""
+    first, second = ("name_ja", "name_en") if lang == "ja" else ("name_en", "name_ja")
+    names = frame[first] if first in frame else pd.Series(None, index=frame.index, dtype=object)
+    if second in frame:
+        names = names.where(names.notna() & (names.astype(str) != ""), frame[second])
+    return names
+
+
 def _drawable(frame: gpd.GeoDataFrame) -> np.ndarray:
     """Return a mask of rows whose geometry is neither missing nor empty."""
     geoms = frame.geometry.values
     return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
 
 
-def prepare_features(
-    frame: gpd.GeoDataFrame,
-    properties: Mapping[str, Iterable[object]],
-    *,
-    simplify_deg: float = 0.0,
-    decimals: int = COORDINATE_DECIMALS,
-) -> gpd.GeoDataFrame:
-    """Return a small web-ready frame: given properties, valid geometries, EPSG:4326, rounded.
+def _web(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return drawable rows in EPSG:4326."""
+    if frame.crs is not None and frame.crs != WEB_CRS:
+        frame = frame.to_crs(WEB_CRS)
+    return frame[_drawable(frame)]
 
-    Empty and missing geometries are dropped (Leaflet cannot draw them), the CRS is
-    reprojected to WEB_CRS, coordinates are rounded to ``COORDINATE_DECIMALS`` to keep
-    the page small, and every property is turned into escaped display text.
+
+def _frame(rows: Mapping[str, Iterable[Any]], geometry: Any) -> gpd.GeoDataFrame:
+    """Return a web frame; columns stay ``object`` so that None stays None (not NaN)."""
+    geoms = list(geometry)
+    columns = {
+        name: pd.Series(list(values), dtype=object, index=range(len(geoms)))
+        for name, values in rows.items()
+    }
+    return gpd.GeoDataFrame(columns, geometry=geoms, crs=WEB_CRS, index=range(len(geoms)))
+
+
+@dataclass(frozen=True)
+class WebFeatures:
+    """A layer ready to send: one GeoJSON Feature text per feature, with its bounds.
+
+    Keeping features as separate texts lets a ``bbox`` request pick some without
+    re-serialising anything.
+    """
+
+    features: tuple[str, ...]
+    bounds: np.ndarray
+    """``(n, 4)`` array: west, south, east, north of each feature."""
+
+    def select(self, bbox: tuple[float, float, float, float] | None) -> list[str]:
+        """Return the feature texts whose bounds meet ``bbox`` (all when None)."""
+        if bbox is None or not self.features:
+            return list(self.features)
+        west, south, east, north = bbox
+        b = self.bounds
+        hit = (b[:, 0] <= east) & (b[:, 2] >= west) & (b[:, 1] <= north) & (b[:, 3] >= south)
+        return [self.features[i] for i in np.flatnonzero(hit)]
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+
+def _json_value(value: Any) -> Any:
+    """Return a property value JSON can carry (numpy scalars to Python, NaN to None)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def web_features(frame: gpd.GeoDataFrame, *, zoom: int | None = None) -> WebFeatures:
+    """Return a layer's features as GeoJSON texts, simplified and rounded for ``zoom``.
+
+    Geometries are simplified with topology preserved (polygons stay valid, no ring
+    collapses to a line) at :data:`SIMPLIFY_PX` pixels of the zoom's detail step, and their
+    coordinates snapped to a grid of about an eighth of a pixel. Features that vanish are
+    dropped.
 
     Parameters
     ----------
     frame
-        Source layer (any CRS).
-    properties
-        Output column name to values aligned with ``frame`` rows.
-    simplify_deg
-        Simplification tolerance in degrees (0 keeps every vertex).
-    decimals
-        Decimals kept in coordinates.
+        Properties to send plus geometry, any CRS.
+    zoom
+        The map's zoom, or None for full detail.
 
     Returns
     -------
-    geopandas.GeoDataFrame
-        Only the given properties plus geometry.
+    WebFeatures
+        In the frame's row order.
     """
-    data = {name: [_display(v) for v in values] for name, values in properties.items()}
-    out = gpd.GeoDataFrame(data, geometry=frame.geometry.values, crs=frame.crs, index=frame.index)
-    if out.crs is not None:
-        out = out.to_crs(WEB_CRS)
-    out = out[_drawable(out)]
-    geoms = out.geometry.values
-    if simplify_deg > 0:
-        geoms = shapely.simplify(geoms, simplify_deg, preserve_topology=True)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
-    return gpd.GeoDataFrame(out.drop(columns="geometry"), geometry=geoms, crs=WEB_CRS)
-
-
-def _geojson(
-    features: gpd.GeoDataFrame,
-    *,
-    name: str,
-    style: Callable[[dict[str, Any]], dict[str, Any]],
-    fields: Mapping[str, str] | None = None,
-    marker: folium.Marker | folium.CircleMarker | None = None,
-    interactive: bool = True,
-) -> folium.GeoJson:
-    """Return a GeoJson layer with a style and an optional tooltip (field -> alias).
-
-    It is not listed in the layer control itself: its FeatureGroup is.
-    """
-    tooltip = None
-    if fields:
-        tooltip = folium.GeoJsonTooltip(
-            fields=list(fields), aliases=list(fields.values()), sticky=True
+    frame = _web(frame)
+    step = detail_zoom(zoom)
+    tolerance = simplify_tolerance_deg(step)
+    decimals = coordinate_decimals(step)
+    geoms = frame.geometry.values
+    if tolerance > 0:
+        geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    # snapping to the grid with GEOS keeps polygons valid (plain rounding can make rings
+    # cross); parts smaller than the grid vanish, which at that zoom is below a pixel
+    geoms = shapely.set_precision(geoms, 10.0**-decimals)
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    props = frame.drop(columns=frame.geometry.name)
+    records = props.to_dict(orient="records")
+    texts = []
+    for record, geom, kept in zip(records, geoms, keep, strict=True):
+        if not kept:
+            continue
+        properties = json.dumps(
+            {k: _json_value(v) for k, v in record.items()},
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
-    return folium.GeoJson(
-        features.__geo_interface__,
-        name=name,
-        style_function=style,
-        tooltip=tooltip,
-        marker=marker,
-        control=False,
-        interactive=interactive,
-    )
-
-
-def _name_column(frame: pd.DataFrame, lang: Lang) -> pd.Series:
-    """Return the name in ``lang``, falling back to the other language."""
-    first, second = ("name_ja", "name_en") if lang == "ja" else ("name_en", "name_ja")
-    names = frame[first] if first in frame else pd.Series(None, index=frame.index)
-    if second in frame:
-        names = names.where(names.notna() & (names.astype(str) != ""), frame[second])
-    return names
-
-
-def parks_layer(parks: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """Return the park outlines, labelled as derived where no official outline exists.
-
-    Parameters
-    ----------
-    parks
-        The ``parks`` layer.
-    lang
-        Page language.
-
-    Returns
-    -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``.
-    """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_parks"])
-    derived = [
-        _flag(flag) or not str(method).lower().startswith("official")
-        for flag, method in zip(parks["is_illustrative"], parks["outline_method"], strict=True)
-    ]
-    outline = [
-        f"{_headline(method)} / {_headline(confidence)}"
-        for method, confidence in zip(
-            parks["outline_method"], parks["outline_confidence"], strict=True
+        texts.append(
+            f'{{"type":"Feature","properties":{properties},"geometry":{shapely.to_geojson(geom)}}}'
         )
-    ]
-    features = prepare_features(
-        parks,
-        {
-            "park_id": parks["park_id"],
-            "name": _name_column(parks, lang),
-            "name_other": parks["name_en" if lang == "ja" else "name_ja"],
-            "saleable_area_m2": parks["saleable_area_m2"].map(_format_m2),
-            "outline": outline,
-            "note": [DERIVED_OUTLINE_LABEL if d else "" for d in derived],
-        },
-    )
-    if features.empty:
-        return group
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        is_derived = bool(feature["properties"]["note"])
-        return {
-            "color": "#222222",
-            "weight": 2.5,
-            "fill": True,
-            "fillOpacity": 0.03,
-            "dashArray": ILLUSTRATIVE_DASH if is_derived else None,
-        }
-
-    fields = {
-        "name": t["field_name"],
-        "name_other": "",
-        "saleable_area_m2": t["field_saleable_area_m2"],
-        "outline": t["field_outline"],
-        "note": t["field_note"],
-    }
-    _geojson(features, name=t["layer_parks"], style=style, fields=fields).add_to(group)
-    return group
+    bounds = shapely.bounds(geoms[keep]) if keep.any() else np.empty((0, 4))
+    return WebFeatures(features=tuple(texts), bounds=np.asarray(bounds, dtype=float))
 
 
-def lots_layer(lots: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """Return the lots coloured by status; illustrative lots are dashed and labelled.
+# ------------------------------------------------------------------------ layer builders
+# Each builder returns the layer's properties (display text in ``lang``) and geometry in
+# EPSG:4326, unsimplified; :func:`web_features` then fits them to a zoom.
+
+
+def lot_features(
+    lots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, *, lang: Lang
+) -> gpd.GeoDataFrame:
+    """Return lots with their number, park name, status, area and illustrative flag.
 
     Parameters
     ----------
     lots
-        The ``lots`` layer (or its state on a date, see ``parks.lots.status_as_of``).
+        The ``lots`` layer, or its state on a date (``parks.lots.status_as_of``): ``status``
+        None means not on record then.
+    parks
+        The ``parks`` layer, for park names.
     lang
-        Page language.
+        Language of the names and labels.
 
     Returns
     -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``.
+    geopandas.GeoDataFrame
+        ``lot_id`` and ``park_id`` (keys for links), ``lot_no``, ``park``, ``status``
+        (code or None), ``status_label``, ``area_m2``, ``illustrative``.
     """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_lots"])
-    illustrative = [_flag(v) for v in lots["is_illustrative"]]
-    features = prepare_features(
-        lots,
+    lots = _web(lots)
+    park_names = dict(zip(parks["park_id"], name_in(parks, lang), strict=True))
+    statuses = [s if s in STATUS_COLOURS else None for s in lots["status"]]
+    return _frame(
         {
-            "lot_id": lots["lot_id"],
-            "area_m2": lots["area_m2"].map(_format_m2),
-            "status": lots["status"],
-            "status_label": [t.get(f"status_{s}", t["status_unknown"]) for s in lots["status"]],
-            "phase": lots["phase"],
-            "is_illustrative": ["true" if i else "" for i in illustrative],
-            "note": [ILLUSTRATIVE_LOT_LABEL if i else "" for i in illustrative],
+            "lot_id": lots["lot_id"].astype(str),
+            "park_id": lots["park_id"].astype(str),
+            "lot_no": [_text(v) for v in lots["lot_no"]],
+            "park": [_text(park_names.get(p)) for p in lots["park_id"]],
+            "status": statuses,
+            "status_label": [status_label(s, lang) for s in statuses],
+            "area_m2": [None if (a := _number(v)) is None else round(a) for v in lots["area_m2"]],
+            "illustrative": [_flag(v) for v in lots["is_illustrative"]],
         },
+        lots.geometry.values,
     )
-    if features.empty:
-        return group
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        props = feature["properties"]
-        return lot_style(props["status"], is_illustrative=bool(props["is_illustrative"]))
-
-    fields = {
-        "lot_id": t["field_lot_id"],
-        "area_m2": t["field_area_m2"],
-        "status_label": t["field_status"],
-        "phase": t["field_phase"],
-        "note": t["field_note"],
-    }
-    _geojson(features, name=t["layer_lots"], style=style, fields=fields).add_to(group)
-    return group
 
 
-def destinations_layer(destinations: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """Return one marker per destination, with an icon for its kind.
+STATUS_LABELS: dict[str, str] = {
+    "available": N_("Available"),
+    "negotiating": N_("Negotiating"),
+    "reserved": N_("Reserved"),
+    "sold": N_("Sold"),
+    "planned": N_("Planned"),
+}
+"""English msgids of the lot statuses."""
 
-    Parameters
-    ----------
-    destinations
-        The ``destinations`` layer (points).
-    lang
-        Page language.
+UNKNOWN_STATUS_LABEL = N_("No record on this date")
 
-    Returns
-    -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``.
+
+def status_label(status: str | None, lang: Lang) -> str:
+    """Return the name of a lot status in ``lang`` ('no record' when None or unknown)."""
+    msgid = STATUS_LABELS.get(status or "", UNKNOWN_STATUS_LABEL)
+    return gettext_in(lang, msgid)
+
+
+def park_features(parks: gpd.GeoDataFrame, *, lang: Lang) -> gpd.GeoDataFrame:
+    """Return parks with their name, saleable area and whether the outline is derived.
+
+    An outline counts as derived unless its ``outline_method`` says it is official.
     """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_destinations"])
-    web = destinations.to_crs(WEB_CRS) if destinations.crs is not None else destinations
-    for row, name in zip(web.itertuples(), _name_column(web, lang), strict=True):
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            continue
-        point = geom.representative_point()
-        icon_name, colour = DESTINATION_ICONS.get(str(row.kind), ("circle", "gray"))
-        label = f"{_display(name)} ({_display(t.get(f'kind_{row.kind}', row.kind))})"
-        if _flag(getattr(row, "is_approximate", False)):
-            label += f" — {APPROXIMATE_LABEL}"
-        folium.Marker(
-            location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
-            icon=folium.Icon(icon=icon_name, prefix="fa", color=colour),
-            tooltip=label,
-        ).add_to(group)
-    return group
-
-
-def zones_layer(zones: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """Return the grant zones as dashed outlines, labelled approximate where they are.
-
-    Parameters
-    ----------
-    zones
-        The ``zones`` layer.
-    lang
-        Page language.
-
-    Returns
-    -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``.
-    """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_zones"])
-    approximate = [_flag(v) for v in zones["is_approximate"]]
-    notes = [
-        f"{APPROXIMATE_LABEL}: {note}"
-        if a and isinstance(note, str) and note
-        else (APPROXIMATE_LABEL if a else "")
-        for a, note in zip(approximate, zones["approx_note"], strict=True)
+    parks = _web(parks)
+    derived = [
+        _flag(flag) or not str(method).lower().startswith("official")
+        for flag, method in zip(parks["is_illustrative"], parks["outline_method"], strict=True)
     ]
-    features = prepare_features(
-        zones,
+    return _frame(
         {
-            "zone_id": zones["zone_id"],
-            "name": _name_column(zones, lang),
-            "kind_label": [t.get(f"zone_{k}", str(k)) for k in zones["kind"]],
-            "note": notes,
+            "park_id": parks["park_id"].astype(str),
+            "name": [_text(v) for v in name_in(parks, lang)],
+            "saleable_area_m2": [
+                None if (a := _number(v)) is None else round(a) for v in parks["saleable_area_m2"]
+            ],
+            "derived": derived,
         },
-        simplify_deg=ROAD_SIMPLIFY_DEG,
-    )
-    if features.empty:
-        return group
-
-    def style(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {"color": "#8c2d04", "weight": 2, "dashArray": "8 6", "fillOpacity": 0.04}
-
-    fields = {"name": t["field_name"], "kind_label": t["field_kind"], "note": t["field_note"]}
-    _geojson(features, name=t["layer_zones"], style=style, fields=fields).add_to(group)
-    return group
-
-
-def _merge_lines_by(frame: gpd.GeoDataFrame, column: str, keep: Iterable[str]) -> gpd.GeoDataFrame:
-    """Return one merged (Multi)LineString per value of ``column`` among ``keep``.
-
-    Tile-split road pieces cost more JSON in per-feature overhead than in coordinates, so
-    the basemap ships a handful of merged features instead of thousands of pieces.
-    """
-    kept = frame[frame[column].isin(list(keep))]
-    kept = kept[_drawable(kept)]
-    rows = [
-        (value, shapely.line_merge(shapely.union_all(group.geometry.values)))
-        for value, group in kept.groupby(column, sort=True)
-    ]
-    return gpd.GeoDataFrame(
-        {column: [value for value, _ in rows]},
-        geometry=[geom for _, geom in rows],
-        crs=frame.crs,
+        parks.geometry.values,
     )
 
 
-def roads_layer(
-    roads: gpd.GeoDataFrame,
-    *,
-    lang: Lang,
-    classes: Iterable[str] = MAJOR_ROAD_CLASSES,
-    simplify_deg: float = ROAD_SIMPLIFY_DEG,
-) -> folium.FeatureGroup:
-    """Return the major roads as thin lines: the offline basemap.
+ZONE_KIND_LABELS: dict[str, str] = {
+    "factory_site_zone": N_("Factory site zone"),
+    "priority_promotion_zone": N_("Priority promotion zone"),
+    "city_core_zone": N_("City core zone"),
+    "satellite_office_zone": N_("Satellite office zone"),
+}
 
-    Parameters
-    ----------
-    roads
-        The ``roads`` layer.
-    lang
-        Page language.
-    classes
-        Road classes to draw; the default keeps the page under a megabyte or so.
-    simplify_deg
-        Simplification tolerance in degrees.
 
-    Returns
-    -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``; one feature per road class.
+def zone_features(zones: gpd.GeoDataFrame, *, lang: Lang) -> gpd.GeoDataFrame:
+    """Return grant zones with their name, kind and whether the outline is approximate."""
+    zones = _web(zones)
+    return _frame(
+        {
+            "name": [_text(v) for v in name_in(zones, lang)],
+            "kind_label": [
+                gettext_in(lang, ZONE_KIND_LABELS[k]) if k in ZONE_KIND_LABELS else None
+                for k in zones["kind"]
+            ],
+            "approximate": [_flag(v) for v in zones["is_approximate"]],
+        },
+        zones.geometry.values,
+    )
+
+
+DESTINATION_KIND_LABELS: dict[str, str] = {
+    "interchange": N_("Interchange"),
+    "port": N_("Port"),
+    "airport": N_("Airport"),
+    "station": N_("Station"),
+}
+
+
+def destination_features(destinations: gpd.GeoDataFrame, *, lang: Lang) -> gpd.GeoDataFrame:
+    """Return one point per destination with its name, kind and whether it is approximate."""
+    web = _web(destinations)
+    approximate = web["is_approximate"] if "is_approximate" in web else [False] * len(web)
+    return _frame(
+        {
+            "name": [_text(v) for v in name_in(web, lang)],
+            "kind": web["kind"].astype(str),
+            "kind_label": [
+                gettext_in(lang, DESTINATION_KIND_LABELS.get(k, k)) for k in web["kind"]
+            ],
+            "approximate": [_flag(v) for v in approximate],
+        },
+        shapely.point_on_surface(web.geometry.values),
+    )
+
+
+def _merge_lines(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
+    """Return the lines merged per value of ``column``, one row per merged part.
+
+    Tile-split road pieces cost more JSON in per-feature overhead than in coordinates;
+    merging then splitting into parts keeps features few but each one local, so a ``bbox``
+    still picks only what is near.
     """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_roads"])
-    merged = _merge_lines_by(roads, "class", classes)
-    features = prepare_features(merged, {"class": merged["class"]}, simplify_deg=simplify_deg)
-    if features.empty:
-        return group
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        base = ROAD_STYLES.get(feature["properties"]["class"], {"color": "#cccccc", "weight": 1})
-        return {**base, "opacity": 0.9}
-
-    _geojson(features, name=t["layer_roads"], style=style, interactive=False).add_to(group)
-    return group
+    rows: list[tuple[str, Any]] = []
+    for value, group in frame.groupby(column, sort=True):
+        merged = shapely.line_merge(shapely.union_all(group.geometry.values))
+        rows.extend((str(value), part) for part in shapely.get_parts(merged))
+    return _frame({column: [v for v, _ in rows]}, [g for _, g in rows])
 
 
-def water_layer(water: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """Return water bodies as light blue fills."""
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_water"])
-    features = prepare_features(water, {"class": water["class"]}, simplify_deg=ROAD_SIMPLIFY_DEG)
-    if features.empty:
-        return group
-
-    def style(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": "#9ecae1",
-            "weight": 0.5,
-            "fillColor": "#c6dbef",
-            "fillOpacity": 0.8,
-        }
-
-    _geojson(features, name=t["layer_water"], style=style, interactive=False).add_to(group)
-    return group
+def road_features(roads: gpd.GeoDataFrame, *, classes: Sequence[str]) -> gpd.GeoDataFrame:
+    """Return the roads of the given classes, merged into continuous lines per class."""
+    roads = _web(roads)
+    kept = roads[roads["class"].isin(list(classes))]
+    return _merge_lines(kept, "class")
 
 
-def rail_layer(
-    rail: gpd.GeoDataFrame, stations: gpd.GeoDataFrame | None, *, lang: Lang
-) -> folium.FeatureGroup:
-    """Return rail lines and, when given, station dots, with names in the tooltip."""
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_rail"])
-    lines = rail[_drawable(rail) & rail.geometry.geom_type.isin(["LineString", "MultiLineString"])]
-    features = prepare_features(lines, {"name": lines["name"]}, simplify_deg=ROAD_SIMPLIFY_DEG)
-    if not features.empty:
+SEA_TILE_ZOOM = 13
+"""Zoom of the vector tiles the OSM extract was cut from (shared/data/SOURCES.md)."""
 
-        def style(_feature: dict[str, Any]) -> dict[str, Any]:
-            return {"color": "#444444", "weight": 2, "dashArray": "1 4", "lineCap": "butt"}
 
-        fields = {"name": t["field_name"]}
-        _geojson(features, name=t["layer_rail"], style=style, fields=fields).add_to(group)
+def tile_bounds(x: int, y: int, zoom: int) -> tuple[float, float, float, float]:
+    """Return west, south, east, north of a web-mercator tile."""
+    n = 2.0**zoom
+
+    def lat(row: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def tile_of(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """Return the ``(x, y)`` of the web-mercator tile holding a point."""
+    n = 2.0**zoom
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(y)
+
+
+def missing_sea_tiles(
+    water: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, *, zoom: int = SEA_TILE_ZOOM
+) -> list[Any]:
+    """Return the tiles of open sea that the source extract lost, as boxes.
+
+    The extract deleted every tile that was entirely ocean, so the sea has tile-shaped holes
+    that read as land. A tile is taken for lost sea when it lies inside the data's extent,
+    holds no water and no road, and touches the sea (or another such tile). Land tiles
+    always hold something (a road, a coastline), so only open sea qualifies.
+    """
+    ocean = water[water["class"] == "ocean"]
+    if ocean.empty or roads.empty:
+        return []
+    sea = shapely.union_all(ocean.geometry.values)
+    all_water = shapely.union_all(water.geometry.values)
+    roads_tree = shapely.STRtree(roads.geometry.values)
+    west, south, east, north = (float(v) for v in roads.total_bounds)
+    x0, y0 = tile_of(west, north, zoom)
+    x1, y1 = tile_of(east, south, zoom)
+    empty = {}
+    for x in range(x0, x1 + 1):
+        for y in range(y0, y1 + 1):
+            w, s, e, n = tile_bounds(x, y, zoom)
+            if w < west or e > east or s < south or n > north:
+                continue  # beyond the extract: unknown, not sea
+            margin = (e - w) * 1e-4
+            inner = shapely.box(w + margin, s + margin, e - margin, n - margin)
+            if shapely.intersects(inner, all_water) or len(roads_tree.query(inner)):
+                continue
+            empty[(x, y)] = shapely.box(w, s, e, n)
+    found: list[Any] = []
+    grown = True
+    while grown:
+        grown = False
+        for key, tile in list(empty.items()):
+            if shapely.length(shapely.intersection(tile.boundary, sea)) > 0:
+                found.append(tile)
+                sea = shapely.union(sea, tile)
+                del empty[key]
+                grown = True
+    return found
+
+
+def water_features(
+    water: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """Return water bodies (no properties: the basemap is not interactive).
+
+    Given the roads, the sea tiles the source lost (:func:`missing_sea_tiles`) are filled
+    back in, so the sea does not show square islands.
+    """
+    water = _web(water)
+    geoms = list(water.geometry.values)
+    if roads is not None:
+        tiles = missing_sea_tiles(water, _web(roads))
+        if tiles:
+            geoms.append(shapely.union_all(tiles))
+    return _frame({}, geoms)
+
+
+def boundary_features(boundary: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the city boundary (no properties: the basemap is not interactive)."""
+    boundary = _web(boundary)
+    return _frame({}, boundary.geometry.values)
+
+
+def rail_features(rail: gpd.GeoDataFrame, stations: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Return rail lines (``kind`` "line") and station points (``kind`` "station")."""
+    rail = _web(rail)
+    lines = rail[rail.geometry.geom_type.isin(["LineString", "MultiLineString"])]
+    geoms = list(lines.geometry.values)
+    kinds = ["line"] * len(geoms)
     if stations is not None and not stations.empty:
-        dots = prepare_features(stations, {"name": stations["name"]})
-        if not dots.empty:
-
-            def station_style(_feature: dict[str, Any]) -> dict[str, Any]:
-                return {"color": "#444444", "fillColor": "#ffffff", "fillOpacity": 1, "weight": 1.5}
-
-            _geojson(
-                dots,
-                name=t["kind_station"],
-                style=station_style,
-                fields={"name": t["field_name"]},
-                marker=folium.CircleMarker(radius=3),
-            ).add_to(group)
-    return group
-
-
-def boundary_layer(boundary: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """Return administrative boundaries as grey dash-dot outlines."""
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_boundary"])
-    features = prepare_features(
-        boundary, {"name": _name_column(boundary, lang)}, simplify_deg=ROAD_SIMPLIFY_DEG
-    )
-    if features.empty:
-        return group
-
-    def style(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": "#6a51a3",
-            "weight": 1.5,
-            "dashArray": "10 4 2 4",
-            "fill": False,
-        }
-
-    _geojson(features, name=t["layer_boundary"], style=style, interactive=False).add_to(group)
-    return group
+        points = _web(stations)
+        geoms.extend(shapely.point_on_surface(points.geometry.values))
+        kinds.extend(["station"] * len(points))
+    return _frame({"kind": kinds}, geoms)
 
 
 def routes_per_park(routes: pd.DataFrame) -> gpd.GeoDataFrame:
     """Return one route per (park, destination): the park's median lot, with the minutes range.
 
     Lots of one park share nearly the same road path, so drawing every lot's route repeats
-    the same line hundreds of times (megabytes of page). The route kept is the one whose
-    minutes are closest to the park's median; ``min_minutes`` and ``max_minutes`` give the
-    range over the park's lots so the tooltip stays honest.
+    the same line hundreds of times. The route kept is the one whose minutes are closest to
+    the park's median; ``min_minutes`` and ``max_minutes`` give the range over the park's
+    lots so the popup stays honest.
 
     Parameters
     ----------
@@ -606,259 +813,223 @@ def routes_per_park(routes: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(kept.drop(columns="_off_median"), geometry="geometry", crs=routes.crs)
 
 
-def routes_layer(
-    routes: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, *, lang: Lang
-) -> folium.FeatureGroup:
-    """Return drive routes from each park to its nearest destinations, minutes in the tooltip.
-
-    Parameters
-    ----------
-    routes
-        The optional ``routes`` layer (lot_id, destination_id, kind, profile, minutes, metres);
-        see :func:`routes_per_park` for which routes are drawn.
-    destinations
-        The ``destinations`` layer, for destination names.
-    lang
-        Page language.
-
-    Returns
-    -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``; hidden until switched on.
-    """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_routes"], show=False)
-    names = dict(zip(destinations["id"], _name_column(destinations, lang), strict=True))
-    kept = routes_per_park(routes)
-    minutes = [
-        f"{m:.1f}" if n == 1 else f"{m:.1f} ({t['minutes_range']} {lo:.1f}–{hi:.1f})"
-        for m, lo, hi, n in zip(
-            kept["minutes"],
-            kept["min_minutes"],
-            kept["max_minutes"],
-            kept["lot_count"],
-            strict=True,
-        )
-    ]
-    features = prepare_features(
-        kept,
-        {
-            "lot_id": kept["lot_id"],
-            "destination": [names.get(d, d) for d in kept["destination_id"]],
-            "minutes": minutes,
-            "profile": kept["profile"],
-        },
-        simplify_deg=ROAD_SIMPLIFY_DEG,
-    )
-    if features.empty:
-        return group
-
-    def style(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {"color": "#e7298a", "weight": 3, "opacity": 0.85}
-
-    fields = {
-        "lot_id": t["field_lot_id"],
-        "destination": t["field_destination"],
-        "minutes": t["field_minutes"],
-        "profile": t["field_profile"],
-    }
-    _geojson(features, name=t["layer_routes"], style=style, fields=fields).add_to(group)
-    return group
-
-
-def isochrones_layer(
-    isochrones: gpd.GeoDataFrame,
+def route_features(
+    routes: gpd.GeoDataFrame,
     destinations: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
     *,
     lang: Lang,
-    profile: str | None = MAP_PROFILE,
-    max_minutes: float | None = MAP_MAX_ISOCHRONE_MINUTES,
-    simplify_deg: float = ISOCHRONE_SIMPLIFY_DEG,
-) -> folium.FeatureGroup:
-    """Return drive-time bands around destinations, longest drawn first.
+    profile: str = MAP_PROFILE,
+) -> gpd.GeoDataFrame:
+    """Return one route per park and destination with its drive minutes and their range.
+
+    See :func:`routes_per_park` for which route is drawn.
+    """
+    if "profile" in routes and (routes["profile"] == profile).any():
+        routes = routes[routes["profile"] == profile]
+    kept = routes_per_park(routes)
+    dest_names = dict(zip(destinations["id"], name_in(destinations, lang), strict=True))
+    park_names = dict(zip(parks["park_id"], name_in(parks, lang), strict=True))
+    kept = _web(kept)
+    return _frame(
+        {
+            "park": [_text(park_names.get(p)) for p in kept["park_id"]],
+            "destination": [_text(dest_names.get(d)) for d in kept["destination_id"]],
+            "minutes": [round(float(m), 1) for m in kept["minutes"]],
+            "min_minutes": [round(float(m), 1) for m in kept["min_minutes"]],
+            "max_minutes": [round(float(m), 1) for m in kept["max_minutes"]],
+            "lot_count": [int(n) for n in kept["lot_count"]],
+        },
+        kept.geometry.values,
+    )
+
+
+def _band_destinations(layers: Layers, kind: str) -> list[str]:
+    """Return the ids of destinations of ``kind`` that have drive-time bands."""
+    isochrones = layers.optional("isochrones")
+    if isochrones is None or isochrones.empty:
+        return []
+    ids = layers.destinations.loc[layers.destinations["kind"] == kind, "id"]
+    with_bands = set(isochrones["destination_id"])
+    return [i for i in ids if i in with_bands]
+
+
+def band_title(layers: Layers, kind: str, lang: Lang) -> str:
+    """Return the title of the bands of one destination kind: its one destination's name,
+    or 'Nearest interchange' when the kind has several."""
+    ids = _band_destinations(layers, kind)
+    if len(ids) == 1:
+        row = layers.destinations[layers.destinations["id"] == ids[0]]
+        name = _text(name_in(row, lang).iloc[0])
+        if name:
+            return name
+    return gettext_in(lang, dict(BAND_KINDS)[kind])
+
+
+def band_features(
+    isochrones: gpd.GeoDataFrame,
+    destination_ids: Sequence[str],
+    *,
+    lang: Lang,
+    title: str,
+    profile: str = MAP_PROFILE,
+) -> gpd.GeoDataFrame:
+    """Return drive-time bands to the nearest of some destinations, as non-overlapping rings.
+
+    For each band limit (5, 10, 20 ... minutes) the areas reachable from any of the
+    destinations are merged, and each band keeps only what the shorter bands do not cover,
+    so the rings never stack and each colour means one range of minutes.
 
     Parameters
     ----------
     isochrones
         The optional ``isochrones`` layer (destination_id, minutes, profile).
-    destinations
-        The ``destinations`` layer, for destination names.
+    destination_ids
+        Destinations whose nearest one counts (e.g. every interchange).
     lang
-        Page language.
+        Language of the labels.
+    title
+        Name of what the minutes are measured to (e.g. 'Kanazawa Port').
     profile
-        Speed profile to draw (the page stays small with one); None draws every profile.
-    max_minutes
-        Longest band drawn; None draws every band.
-    simplify_deg
-        Simplification tolerance in degrees.
+        Speed profile drawn.
 
     Returns
     -------
-    folium.FeatureGroup
-        Named after the layer in ``lang``; hidden until switched on.
+    geopandas.GeoDataFrame
+        Shortest band first: ``band`` (0-based, picks the colour), ``min_minutes``,
+        ``max_minutes`` and ``label``.
     """
-    t = text(lang)
-    group = folium.FeatureGroup(name=t["layer_isochrones"], show=False)
-    if profile is not None and (isochrones["profile"] == profile).any():
-        isochrones = isochrones[isochrones["profile"] == profile]
-    if max_minutes is not None:
-        isochrones = isochrones[isochrones["minutes"] <= max_minutes]
-    ordered = isochrones.sort_values("minutes", ascending=False)
-    names = dict(zip(destinations["id"], _name_column(destinations, lang), strict=True))
-    band_of = {m: i for i, m in enumerate(sorted(pd.unique(ordered["minutes"].dropna())))}
-    features = prepare_features(
-        ordered,
-        {
-            "destination": [names.get(d, d) for d in ordered["destination_id"]],
-            "minutes": [f"{float(m):g}" if pd.notna(m) else "" for m in ordered["minutes"]],
-            "band": [band_of.get(m, len(ISOCHRONE_COLOURS) - 1) for m in ordered["minutes"]],
-            "profile": ordered["profile"],
-        },
-        simplify_deg=simplify_deg,
-        decimals=ISOCHRONE_DECIMALS,
+    frame = _web(isochrones)
+    frame = frame[frame["destination_id"].isin(list(destination_ids))]
+    if "profile" in frame and (frame["profile"] == profile).any():
+        frame = frame[frame["profile"] == profile]
+    limits = sorted(float(m) for m in pd.unique(frame["minutes"].dropna()))
+    rows: list[dict[str, Any]] = []
+    geoms = []
+    covered = None
+    lower = 0.0
+    for index, limit in enumerate(limits):
+        reach = shapely.union_all(frame.loc[frame["minutes"] == limit].geometry.values)
+        ring = reach if covered is None else shapely.difference(reach, covered)
+        covered = reach if covered is None else shapely.union(covered, reach)
+        if not ring.is_empty:
+            rows.append(
+                {
+                    "band": index,
+                    "min_minutes": lower,
+                    "max_minutes": limit,
+                    "label": band_label(title, lower, limit, lang),
+                }
+            )
+            geoms.append(ring)
+        lower = limit
+    return _frame(
+        {k: [r[k] for r in rows] for k in ("band", "min_minutes", "max_minutes", "label")},
+        geoms,
     )
-    if features.empty:
-        return group
 
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        band = min(int(feature["properties"]["band"]), len(ISOCHRONE_COLOURS) - 1)
-        colour = ISOCHRONE_COLOURS[band]
-        return {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.25}
 
-    fields = {
-        "destination": t["field_destination"],
-        "minutes": t["field_minutes"],
-        "profile": t["field_profile"],
+def minutes_range_label(lower: float, upper: float, lang: Lang) -> str:
+    """Return 'up to 5 min' or '5–10 min' in ``lang``."""
+    if lower <= 0:
+        return gettext_in(lang, "up to %(max)s min") % {"max": f"{upper:g}"}
+    return gettext_in(lang, "%(min)s–%(max)s min") % {"min": f"{lower:g}", "max": f"{upper:g}"}
+
+
+def band_label(title: str, lower: float, upper: float, lang: Lang) -> str:
+    """Return a band's popup text, e.g. 'Kanazawa Port: 5–10 min by car'."""
+    return gettext_in(lang, "%(destination)s: %(minutes)s by car") % {
+        "destination": title,
+        "minutes": minutes_range_label(lower, upper, lang),
     }
-    _geojson(features, name=t["layer_isochrones"], style=style, fields=fields).add_to(group)
-    return group
 
 
-class Attribution(MacroElement):
-    """Add data credits to the map's attribution control (there is no tile layer to carry them)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            {%- for credit in this.credits %}
-            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ credit|tojson }});
-            {%- endfor %}
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, credits: Iterable[str]) -> None:
-        super().__init__()
-        self._name = "Attribution"
-        self.credits = [html.escape(c) for c in credits]
-
-
-def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]] | None:
-    """Return ``[[south, west], [north, east]]`` of a layer in EPSG:4326, or None if empty."""
-    geoms = frame.geometry[_drawable(frame)]
-    if geoms.empty:
-        return None
-    if frame.crs is not None:
-        geoms = geoms.to_crs(WEB_CRS)
-    west, south, east, north = geoms.total_bounds
-    return [[float(south), float(west)], [float(north), float(east)]]
+def band_legend(
+    isochrones: pd.DataFrame | None, lang: Lang, *, profile: str = MAP_PROFILE
+) -> list[dict[str, str]]:
+    """Return the legend rows of the drive-time bands: label and colour, shortest first."""
+    if isochrones is None or isochrones.empty:
+        return []
+    frame = isochrones
+    if "profile" in frame and (frame["profile"] == profile).any():
+        frame = frame[frame["profile"] == profile]
+    limits = sorted(float(m) for m in pd.unique(frame["minutes"].dropna()))
+    rows = []
+    lower = 0.0
+    for index, limit in enumerate(limits):
+        rows.append(
+            {"label": minutes_range_label(lower, limit, lang), "colour": band_colour(index)}
+        )
+        lower = limit
+    return rows
 
 
-def build_map(
-    layers: Layers,
-    *,
-    lang: Lang,
-    lots: gpd.GeoDataFrame | None = None,
-    vendor_url: str = "/static/vendor",
-    tiles: str | None = None,
-    tiles_attribution: str | None = None,
-) -> folium.Map:
-    """Assemble the park map: basemap layers, zones, parks, lots, destinations, access layers.
-
-    ``routes`` and ``isochrones`` are added only when the dataset has them. The
-    LayerControl is added last so it lists every layer (folium ``map.py``).
+def build_layer(
+    layers: Layers, name: str, *, lang: Lang, zoom: int | None = None
+) -> gpd.GeoDataFrame:
+    """Return the features of one map layer, unsimplified, with display text in ``lang``.
 
     Parameters
     ----------
     layers
         The loaded dataset.
+    name
+        One of :data:`LAYER_NAMES`.
     lang
-        Page language (layer names, tooltips).
-    lots
-        Lots to draw instead of ``layers.lots``, e.g. their state on a past date.
-    vendor_url
-        URL prefix of ``webapp/static/vendor``; folium's CDN links are replaced by it.
-    tiles
-        A tile URL template, or None (the default) to draw no tiles and stay offline.
-    tiles_attribution
-        Attribution of ``tiles`` (required by Leaflet when ``tiles`` is a URL).
+        Language of names and labels.
+    zoom
+        The map's zoom; only the roads depend on it (which classes are drawn).
 
     Returns
     -------
-    folium.Map
-        Not yet rendered.
+    geopandas.GeoDataFrame
+        Properties plus geometry in EPSG:4326.
+
+    Raises
+    ------
+    KeyError
+        If the layer is unknown or the dataset lacks what it needs (see
+        :func:`available_layers`).
     """
-    lots = layers.lots if lots is None else lots
-    fmap = folium.Map(
-        location=(36.58, 136.65),
-        zoom_start=11,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    base = vendor_url.rstrip("/")
-    fmap.default_js = [(name, f"{base}/{path}") for name, path in VENDOR_JS]
-    fmap.default_css = [(name, f"{base}/{path}") for name, path in VENDOR_CSS]
-    if tiles:
-        folium.TileLayer(tiles, attr=tiles_attribution or tiles, name="tiles").add_to(fmap)
-
-    boundary_layer(layers.boundary, lang=lang).add_to(fmap)
-    water_layer(layers.water, lang=lang).add_to(fmap)
-    roads_layer(layers.roads, lang=lang).add_to(fmap)
-    rail_layer(layers.rail, layers.stations, lang=lang).add_to(fmap)
-    isochrones = layers.optional("isochrones")
-    if isinstance(isochrones, gpd.GeoDataFrame) and not isochrones.empty:
-        isochrones_layer(isochrones, layers.destinations, lang=lang).add_to(fmap)
-    zones_layer(layers.zones, lang=lang).add_to(fmap)
-    parks_layer(layers.parks, lang=lang).add_to(fmap)
-    lots_layer(lots, lang=lang).add_to(fmap)
-    routes = layers.optional("routes")
-    if isinstance(routes, gpd.GeoDataFrame) and not routes.empty:
-        routes_layer(routes, layers.destinations, lang=lang).add_to(fmap)
-    destinations_layer(layers.destinations, lang=lang).add_to(fmap)
-    Attribution(ATTRIBUTIONS).add_to(fmap)
-
-    bounds = _bounds(layers.parks) or _bounds(layers.boundary)
-    if bounds is not None:
-        fmap.fit_bounds(bounds, padding=(30, 30))
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    return fmap
+    spec = layer_spec(name)
+    if spec not in available_layers(layers):
+        raise KeyError(name)
+    if spec.destination_kind is not None:
+        isochrones = layers.optional("isochrones")
+        assert isinstance(isochrones, gpd.GeoDataFrame)  # checked by available_layers
+        return band_features(
+            isochrones,
+            _band_destinations(layers, spec.destination_kind),
+            lang=lang,
+            title=band_title(layers, spec.destination_kind, lang),
+        )
+    if name == "boundary":
+        return boundary_features(layers.boundary)
+    if name == "water":
+        return water_features(layers.water, layers.roads)
+    if name == "roads":
+        return road_features(layers.roads, classes=road_classes(zoom))
+    if name == "rail":
+        return rail_features(layers.rail, layers.stations)
+    if name == "zones":
+        return zone_features(layers.zones, lang=lang)
+    if name == "parks":
+        return park_features(layers.parks, lang=lang)
+    if name == "lots":
+        return lot_features(layers.lots, layers.parks, lang=lang)
+    if name == "routes":
+        routes = layers.optional("routes")
+        assert isinstance(routes, gpd.GeoDataFrame)
+        return route_features(routes, layers.destinations, layers.parks, lang=lang)
+    if name == "destinations":
+        return destination_features(layers.destinations, lang=lang)
+    raise KeyError(name)
 
 
-def render_map(fmap: folium.Map) -> MapParts:
-    """Render a map into header, body and script parts (folium ``flask_example.py``).
-
-    Parameters
-    ----------
-    fmap
-        The map from :func:`build_map`.
-
-    Returns
-    -------
-    MapParts
-        ``header`` goes in ``<head>``, ``html`` where the map should be, ``script`` inside
-        a ``<script>`` element at the end of ``<body>``.
-    """
-    root = fmap.get_root()
-    root.render()
-    return MapParts(
-        header=root.header.render(),
-        html=root.html.render(),
-        script=root.script.render(),
-    )
-
-
-def legend_entries(lang: Lang) -> list[tuple[str, str, str]]:
-    """Return ``(status, label, colour)`` for every lot status, in display order."""
-    t = text(lang)
-    return [(s, t[f"status_{s}"], STATUS_COLOURS[s]) for s in LOT_STATUSES]
+def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]] | None:
+    """Return ``[[south, west], [north, east]]`` of a layer in EPSG:4326, or None if empty."""
+    web = _web(frame)
+    if web.empty:
+        return None
+    west, south, east, north = (float(v) for v in web.total_bounds)
+    return [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]]

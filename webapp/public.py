@@ -3,129 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from parks.data import LOT_STATUSES
-from webapp import data_revision, get_layers, lots_on
-from webapp.maps import (
-    STATUS_COLOURS,
-    UNKNOWN_STATUS_COLOUR,
-    build_map,
-    legend_entries,
-    render_map,
-)
+from webapp import get_layers
+from webapp.assets import encode, encoded_response
+from webapp.i18n import current_lang, gettext_in
+from webapp.layers import CREDITS, latest_event_date, map_config, preload_urls, status_date
+from webapp.maps import STATUS_COLOURS, UNKNOWN_STATUS_COLOUR
 from webapp.profile_form import FIELDS, SECTIONS
 from webapp.requests import parse_map_query
-from webapp.text import ATTRIBUTIONS, CHOICE_LABELS, LANGS, Lang, text
+from webapp.text import CHOICE_LABELS, LANGS, Lang, text
 
 bp = Blueprint("public", __name__)
 
-MAP_CACHE_KEY = "siting_maps"
-"""Key of the rendered-page cache in ``app.extensions``."""
 
-GZIP_LEVEL = 6
+def map_page(as_of: dt.date | None) -> Response:
+    """Render the map page: header, controls and the map config, but no layer data.
 
-
-@dataclass(frozen=True)
-class Page:
-    """A rendered page, plain and gzip-compressed."""
-
-    body: bytes
-    gzipped: bytes
-
-
-class MapCache:
-    """A small thread-safe LRU of rendered map pages keyed by ``(lang, as_of)``.
-
-    Building and rendering the map takes a few hundred milliseconds and the page is over
-    a megabyte; the data does not change while the app runs, so each variant is rendered
-    and compressed once.
+    ``static/map-core.js`` fetches each layer from ``/api/layers`` when it is shown, and a
+    new ``?as_of=`` date re-colours the lots already drawn (``/api/layers/lots/statuses``).
     """
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._items: OrderedDict[tuple[str, dt.date | None, int], Page] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, dt.date | None, int]) -> Page | None:
-        """Return a cached page, marking it recently used."""
-        with self._lock:
-            page = self._items.get(key)
-            if page is not None:
-                self._items.move_to_end(key)
-            return page
-
-    def put(self, key: tuple[str, dt.date | None, int], page: Page) -> None:
-        """Store a page, dropping the least recently used one beyond ``maxsize``."""
-        with self._lock:
-            self._items[key] = page
-            self._items.move_to_end(key)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def render_map_page(lang: Lang, as_of: dt.date | None) -> str:
-    """Render the map page for one language and date (no caching)."""
     layers = get_layers()
-    fmap = build_map(
-        layers,
-        lang=lang,
-        lots=lots_on(layers, as_of),
-        vendor_url=url_for("static", filename="vendor"),
-        tiles=current_app.config["TILES"],
-        tiles_attribution=current_app.config["TILES_ATTRIBUTION"],
-    )
-    t = text(lang)
-    legend = legend_entries(lang)
-    if as_of is not None:
-        legend.append(("unknown", t["status_unknown"], UNKNOWN_STATUS_COLOUR))
+    lang = current_lang()
     other_lang = next(code for code in LANGS if code != lang)
-    as_of_text = as_of.isoformat() if as_of else ""
-    return render_template(
+    as_of_text = as_of.isoformat() if as_of else None
+    shown_date = status_date(layers, as_of)
+    latest = latest_event_date(layers)
+    config = map_config(as_of=as_of)
+    page = render_template(
         "public/map.html",
-        lang=lang,
-        t=t,
-        parts=render_map(fmap),
-        as_of=as_of_text,
-        other_lang=other_lang,
-        other_lang_url=url_for("public.index", lang=other_lang, as_of=as_of_text or None),
-        legend=legend,
-        attributions=ATTRIBUTIONS,
+        map_config=config,
+        preload=preload_urls(config),
+        as_of=as_of_text or "",
+        status_date=shown_date.isoformat() if shown_date else None,
+        latest_event=latest.isoformat() if latest and as_of and as_of > latest else None,
+        other_lang_url=url_for("public.index", lang=other_lang, as_of=as_of_text),
+        credits=[gettext_in(lang, c) for c in CREDITS],
     )
-
-
-def map_page(lang: Lang, as_of: dt.date | None) -> Page:
-    """Return the map page for ``(lang, as_of)``, rendering it on first use."""
-    cache: MapCache = current_app.extensions[MAP_CACHE_KEY]
-    key = (lang, as_of, data_revision())  # a lot change in the inventory renders anew
-    page = cache.get(key)
-    if page is None:
-        body = render_map_page(lang, as_of).encode("utf-8")
-        page = Page(body=body, gzipped=gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0))
-        cache.put(key, page)
-    return page
+    return encoded_response(encode(page.encode("utf-8"), dynamic=True), "text/html")
 
 
 @bp.get("/")
 def index() -> Response:
     """Show the map; ``?lang=ja|en`` picks the language, ``?as_of=YYYY-MM-DD`` a date."""
     query = parse_map_query(request.args, default_lang=current_app.config["DEFAULT_LANG"])
-    page = map_page(query.lang, query.as_of)
-    if "gzip" in request.accept_encodings:
-        response = Response(page.gzipped, mimetype="text/html")
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(page.body, mimetype="text/html")
-    response.vary.add("Accept-Encoding")
-    return response
+    return map_page(query.as_of)
 
 
 def search_config(lang: Lang) -> dict[str, object]:

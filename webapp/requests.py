@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -216,6 +217,7 @@ class MatchRequest:
     speed_profile: str
     lot_id: str | None = None
     park_id: str | None = None
+    at: str | None = None
 
 
 MATCH_PARAMS = ("as_of", "top", "lang", "speed_profile")
@@ -269,6 +271,7 @@ def parse_match_request(
         raise InvalidInputError(problems)
     lot_id = options.get("lot")
     park_id = options.get("park")
+    at = options.get("at")
     return MatchRequest(
         profile=profile,
         as_of=as_of,
@@ -277,7 +280,29 @@ def parse_match_request(
         speed_profile=speed,
         lot_id=None if lot_id is None else str(lot_id),
         park_id=None if park_id is None else str(park_id),
+        at=None if at is None else str(at),
     )
+
+
+def validate_point(value: str) -> tuple[float, float]:
+    """Return ``(lon, lat)`` from ``LON,LAT`` text (degrees, e.g. ``136.6485,36.5780``).
+
+    Raises
+    ------
+    InvalidInputError
+        If the text is not two finite numbers separated by a comma.
+    """
+    parts = value.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        lon, lat = float(parts[0]), float(parts[1])
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise ValueError
+    except ValueError:
+        msg = f"at must be two numbers LON,LAT in degrees (e.g. at=136.6485,36.5780); got {value!r}"
+        raise InvalidInputError(msg) from None
+    return lon, lat
 
 
 @dataclass(frozen=True)

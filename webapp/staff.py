@@ -37,7 +37,6 @@ from parks.access import nearest_destinations
 from parks.data import DESTINATION_KINDS, LOT_STATUSES, PARK_IDS, Layers, json_list
 from parks.errors import DataNotFoundError, LotImportError
 from parks.facts import read_yaml
-from parks.grant_rules import load_rules
 from parks.grants import evaluate, site_for_lot, yen
 from parks.inventory import Store
 from parks.inventory.errors import InventoryError, RecordNotFoundError, StaleEditError
@@ -263,12 +262,9 @@ def pitch_context(layers: Layers, query: PitchQuery) -> dict[str, Any]:
     lot_frame = lots[lots["lot_id"] == query.lot_id]
     lot = lot_frame.iloc[0]
     park = layers.park(str(lot["park_id"]))
-    report = evaluate(
-        query.profile,
-        site_for_lot(layers, query.lot_id),
-        as_of=query.as_of,
-        rules=load_rules(layers.data_dir),
-    ).to_dict(lang)
+    report = evaluate(query.profile, site_for_lot(layers, query.lot_id), as_of=query.as_of).to_dict(
+        lang, render_message
+    )
     park_frame = layers.parks[layers.parks["park_id"] == park["park_id"]]
     status = None if _missing(lot["status"]) else str(lot["status"])
     return {

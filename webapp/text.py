@@ -380,6 +380,7 @@ CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "project": {
         "new_site": ("新設", "New site"),
         "expansion": ("増設", "Expansion"),
+        "acquisition": ("取得 (既存の工場・用地)", "Acquisition of an existing site"),
     },
     "origin": {
         "outside_prefecture": ("県外から", "From outside Ishikawa"),

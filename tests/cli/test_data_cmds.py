@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -78,9 +80,15 @@ def test_build_data_from_the_raw_sources(
     assert result.exit_code == 0, result.output
     built = load_layers(out)
     committed = load_layers(ROOT / "data")
-    # reproducible: the same lots and parks as the committed dataset
+    # reproducible: the same outlines, lots and history as the committed dataset
     assert list(built.lots["lot_id"]) == list(committed.lots["lot_id"])
     assert built.lots["area_m2"].sum() == pytest.approx(committed.lots["area_m2"].sum(), rel=1e-6)
+    assert built.parks.geometry.geom_equals_exact(committed.parks.geometry, 1e-9).all()
+    assert built.lots.geometry.geom_equals_exact(committed.lots.geometry, 1e-9).all()
+    pd.testing.assert_frame_equal(built.lot_events, committed.lot_events)
+    assert (out / "facts" / "parks.yaml").read_text(encoding="utf-8") == (
+        ROOT / "data" / "facts" / "parks.yaml"
+    ).read_text(encoding="utf-8")
     assert (out / "facts" / "grants.yaml").exists()
     assert gpkg_path(out).stat().st_size < 20e6
 
@@ -138,3 +146,60 @@ def test_import_lots_rejects_a_bad_file_with_every_problem(
     assert "'sold?'" in result.output
     assert "'unknown'" in result.output
     assert _store_status(data_dir, store_dir, "morimoto-ic/1") == "sold"
+
+
+def test_check_data_prints_every_check_and_passes_on_the_embedded_dataset(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        siting,
+        [
+            "check-data",
+            "--data",
+            str(ROOT / "data"),
+            "--raw",
+            str(tmp_path / "none"),
+            "--no-access",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "checking against the embedded layers" in result.output
+    for check in (
+        "| outline outside the city | inaho |",
+        "| expressway/ramp inside outline | morimoto-ic | OSM ramps |",
+        "| public road inside lots (8 m in) | techno-park |",
+        "| reported figure | katatsu | 2016-01-12: sold_pct reported 91.2 |",
+    ):
+        assert check in result.output
+    assert "| NO |" not in result.output
+
+
+def test_check_data_exits_non_zero_when_a_lot_crosses_a_road(
+    runner: CliRunner, data_dir: Path, tmp_path: Path
+) -> None:
+    from geo.io import write_layers_atomic
+
+    shutil.copytree(ROOT / "data" / "facts", data_dir / "facts")
+    layers = load_layers(data_dir)
+    lots = layers.lots.copy()
+    i = int((lots["lot_id"] == "morimoto-ic/1").to_numpy().argmax())
+    lots.loc[lots.index[i], "geometry"] = layers.park("morimoto-ic").geometry.envelope
+    write_layers_atomic(gpkg_path(data_dir), {"lots": lots})
+    result = runner.invoke(
+        siting,
+        [
+            "check-data",
+            "--data",
+            str(data_dir),
+            "--raw",
+            str(tmp_path / "none"),
+            "--no-access",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 1
+    rows = json.loads(result.output)
+    failed = {(r["check"], r["park_id"]) for r in rows if not r["ok"]}
+    assert ("public road inside lots (8 m in)", "morimoto-ic") in failed
+    assert ("lots outside their outline", "morimoto-ic") in failed

@@ -33,3 +33,12 @@ def test_strips_keep_order_along_the_long_axis() -> None:
 def test_non_positive_areas_are_rejected() -> None:
     with pytest.raises(ValueError, match="positive"):
         split_by_areas(box(0, 0, 1, 1), [1, 0])
+
+
+def test_lots_cut_from_an_l_shaped_block_are_each_one_polygon() -> None:
+    from shapely.geometry import Polygon
+
+    ell = Polygon([(0, 0), (300, 0), (300, 60), (60, 60), (60, 300), (0, 300)])
+    parts = split_by_areas(ell, [ell.area / 4] * 4)
+    assert [round(p.area) for p in parts] == [round(ell.area / 4)] * 4
+    assert all(p.geom_type == "Polygon" for p in parts)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parks.grant_rules import load_rules
-from parks.grants import Site, evaluate
+from parks.grants import Site, estimate_grants, evaluate, load_rules
 from parks.profile import INDUSTRIES, ORIGINS, PROJECTS, FirmProfile, Investment
 
-RULES = load_rules(Path(__file__).resolve().parents[2] / "data")
+RULES = load_rules()
 AS_OF = date(2024, 10, 1)  # while the FY2024 HQ call was open, so more rules are exercised
 COST = st.integers(min_value=0, max_value=5_000_000_000)
 RAISE = st.integers(min_value=1, max_value=3_000_000_000)
@@ -98,3 +96,16 @@ def test_unknown_inputs_are_never_reported_as_zero(profile: FirmProfile, site: S
             assert result.amount_jpy is None, (result.id, result.amount_jpy)
         if result.kind != "cash":
             assert result.amount_jpy is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(profile=profiles(), site=SITES)
+def test_numbers_only_estimate_equals_the_full_report(profile: FirmProfile, site: Site) -> None:
+    """Ranking uses estimate_grants (no sentences, cached); its figures are the report's."""
+    full = evaluate(profile, site, as_of=AS_OF, rules=RULES)
+    estimate = estimate_grants(profile, site, as_of=AS_OF, rules=RULES)
+    assert estimate.totals == full.totals()
+    assert [
+        (p.id, p.eligible, p.amount_jpy, p.sure_jpy, p.possible_jpy) for p in estimate.programmes
+    ] == [(p.id, p.eligible, p.amount_jpy, p.sure_jpy, p.possible_jpy) for p in full.programmes]
+    assert estimate_grants(profile, site, as_of=AS_OF, rules=RULES) is estimate  # cached

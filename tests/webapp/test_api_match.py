@@ -121,13 +121,43 @@ def test_grants_for_a_lot(client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "status"),
+    ("query", "status", "message"),
     [
-        ("", 400),
-        ("?lot=inaho/P2-1&park=inaho", 400),
-        ("?lot=nowhere/1", 404),
-        ("?park=atlantis", 404),
+        ("", 400, "exactly one of lot=LOT_ID, park=PARK_ID or at=LON,LAT"),
+        ("?lot=inaho/P2-1&park=inaho", 400, "exactly one of"),
+        ("?lot=inaho/P2-1&at=136.65,36.56", 400, "exactly one of"),
+        ("?lot=", 400, "lot= is empty"),
+        ("?park=", 400, "park= is empty"),
+        ("?at=", 400, "at= is empty"),
+        ("?at=136.65", 400, "two numbers LON,LAT"),
+        ("?at=nan,nan", 400, "two numbers LON,LAT"),
+        ("?at=139.767,35.681", 400, "outside Kanazawa City"),
+        ("?lot=nowhere/1", 404, "nowhere/1"),
+        ("?park=atlantis", 404, "atlantis"),
     ],
 )
-def test_grants_needs_exactly_one_known_site(client, query: str, status: int) -> None:
-    assert client.post(f"/api/grants{query}", json=profile()).status_code == status
+def test_grants_needs_exactly_one_known_site(client, query: str, status: int, message: str) -> None:
+    response = client.post(f"/api/grants{query}", json=profile())
+    assert response.status_code == status
+    body = response.get_json()
+    assert message in " ".join([body.get("error", ""), *body.get("problems", [])])
+    assert "None" not in " ".join(body.get("problems", []))
+
+
+def test_grants_at_any_point_in_the_city(client) -> None:
+    """Ordinance art. 2(3): a site outside the 工場適地 outlines is 'ask', not 'no'."""
+    response = client.post(
+        "/api/grants?at=136.6560,36.5614&as_of=2026-11-28&lang=ja", json=profile()
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["site"]["point"] == [136.656, 36.5614]
+    city = next(p for p in body["programmes"] if p["id"] == "kanazawa_kigyo_ricchi_joseikin")
+    assert city["name"] == "企業立地助成金"
+    assert city["eligible"] is None
+    assert city["sure_jpy"] == 0
+    # 20% x 200,000,000 + 5% x 900,000,000 = 85,000,000, + 30 x 200,000 if recognised
+    assert city["possible_jpy"] == 91_000_000
+    zone = next(r for r in city["reasons"] if r["condition"] == "zone")
+    assert "市の裁量" in zone["text"]
+    assert zone["tier"] == "ordinance"

@@ -109,7 +109,8 @@ def test_sheet_in_japanese(client) -> None:
 
 def test_sheet_is_printable_and_offline(client, sheet_en: str) -> None:
     urls = ASSET_URL.findall(sheet_en)
-    assert "/static/pitch.css" in urls
+    # static URLs carry a content fingerprint (webapp/assets.py): name.<12 hex>.ext
+    assert any(re.fullmatch(r"/static/pitch\.[0-9a-f]{12}\.css", u) for u in urls)
     assert [u for u in urls if u.startswith(("http://", "https://", "//"))] == []
     css = client.get("/static/pitch.css")
     assert "@media print" in css.get_data(as_text=True)

@@ -98,6 +98,9 @@ def test_payloads_show_as_text_and_never_run(driver, xss_server: str, tmp_path: 
     driver.find_element("name", "name").send_keys("staff1")
     driver.find_element("name", "password").send_keys(PASSWORD)
     driver.find_element("css selector", "form.stack button[type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(lambda d: "/staff/login" not in d.current_url)
     for path, where in (
         (f"/staff/lots/{LOT}", "notes"),
         (f"/staff/lots/{LOT}", "occupant"),
@@ -113,4 +116,3 @@ def test_payloads_show_as_text_and_never_run(driver, xss_server: str, tmp_path: 
         if where is not None:
             text = driver.find_element("id", where).text
             assert "onerror=" in text or "svg" in text or "script" in text, (path, text[:200])
-    driver.save_screenshot(str(tmp_path / "staff-lot.png"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -93,7 +92,7 @@ def _no_script_ran(driver) -> None:
     assert driver.execute_script("return window.__xss === undefined")
 
 
-def test_payloads_show_as_text_and_never_run(driver, xss_server: str, tmp_path: Path) -> None:
+def test_payloads_show_as_text_and_never_run(driver, xss_server: str) -> None:
     driver.get(f"{xss_server}/staff/login?lang=en")
     driver.find_element("name", "name").send_keys("staff1")
     driver.find_element("name", "password").send_keys(PASSWORD)

@@ -94,6 +94,17 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         """Return True under HTTPS (or when configured so)."""
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        """Save as Flask does, but an empty, untouched session adds no ``Vary: Cookie``.
+
+        Flask-Login looks at the session on every response; for a visitor without one
+        (every public page and static file) the response cannot depend on it, and
+        ``Vary: Cookie`` would only defeat caching.
+        """
+        if not session and not session.modified:
+            session.accessed = False
+        super().save_session(app, session, response)
+
 
 def _load_user(user_id: str) -> StaffUser | None:
     from webapp import get_store

@@ -75,6 +75,7 @@ def server(request, tmp_path: Path):
         settings = {"DATA_DIR": str(data_dir), **config}
         app = create_app({**settings, "SECRET_KEY": "concurrency-test-key"})
         make_accounts(app)
+        app.extensions["siting_store"].dispose()  # the server processes open their own
         port = _free_port()
         env = {
             **os.environ,

@@ -206,3 +206,46 @@ def test_pitch_pdf_for_a_lead_in_both_languages(staff_app, tmp_path: Path) -> No
         assert "224,000,000" in text
         minutes = re.findall(r"\b\d{1,2}\.\d\b", text)
         assert minutes, "no drive minutes in the PDF"
+
+
+def test_web_import_lists_problems_then_shows_the_diff_and_applies(staff_app) -> None:
+    import io
+    import json
+
+    from parks.data import load_layers
+
+    client = staff_app.test_client()
+    sign_in(client, "admin1")
+    token = csrf_token(client, "/staff/import")
+    lots = load_layers(DATA_DIR).lots_of("katatsu")[["park_id", "lot_no", "status", "geometry"]]
+    lots = lots.reset_index(drop=True)
+    bad = lots.copy()
+    bad.loc[1, "lot_no"] = "../../etc/passwd"
+    bad.loc[2, "status"] = "gone"
+    refused = client.post(
+        "/staff/import?lang=en",
+        data={"csrf_token": token, "file": (io.BytesIO(bad.to_json().encode()), "lots.geojson")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "row 2: lot_no" in page
+    assert "row 3: unknown status" in page
+    good = lots.copy()
+    good.loc[0, "status"] = "available"
+    checked = client.post(
+        "/staff/import?lang=en",
+        data={"csrf_token": token, "file": (io.BytesIO(good.to_json().encode()), "lots.geojson")},
+        content_type="multipart/form-data",
+    )
+    assert checked.status_code == 200
+    page = checked.get_data(as_text=True)
+    diff = json.loads(page.split('id="import-diff-data">', 1)[1].split("</script>", 1)[0])
+    changes = {f["properties"]["lot_id"]: f["properties"]["change"] for f in diff["features"]}
+    assert changes["katatsu/1"] == "changed"
+    apply_url = page.split('action="', 2)[2].split('"', 1)[0]  # the second form: apply
+    assert apply_url.startswith("/staff/import/")
+    assert client.get("/api/lots/katatsu/1").get_json()["properties"]["status"] == "sold"
+    applied = client.post(apply_url, data={"csrf_token": token})
+    assert applied.status_code == 303
+    assert client.get("/api/lots/katatsu/1").get_json()["properties"]["status"] == "available"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -32,7 +33,7 @@ def create_user_cmd(name: str, role: str) -> None:
 
     password = os.environ.get("SITING_NEW_PASSWORD")
     if not password:
-        if not click.get_text_stream("stdin").isatty():
+        if not sys.stdin.isatty():
             msg = "no password: set SITING_NEW_PASSWORD or run in a terminal to be asked"
             raise click.ClickException(msg)
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

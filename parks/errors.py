@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SitingError(Exception):
     """Root of every error raised by ``parks``."""
@@ -20,10 +22,18 @@ class LotNotFoundError(SitingError, LookupError):
 
 
 class InvalidInputError(SitingError, ValueError):
-    """Input breaks a domain rule; ``problems`` lists every problem found."""
+    """Input breaks a domain rule; ``problems`` lists every problem found.
 
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    A problem is plain text or a translatable :class:`parks.messages.Message` or
+    :class:`parks.messages.Problem` (a message about one field). ``details`` keeps them as
+    given, for interfaces that render them in the user's language; ``problems`` holds them
+    as English text.
+    """
+
+    def __init__(self, problems: list[Any] | Any) -> None:
+        items = list(problems) if isinstance(problems, list | tuple) else [problems]
+        self.details: list[Any] = items
+        self.problems = [str(p) for p in items]
         msg = "; ".join(self.problems)
         super().__init__(msg)
 

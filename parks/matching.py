@@ -8,7 +8,7 @@ for the lots that are returned, once per distinct site (zones, park, price).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -22,7 +22,16 @@ import shapely
 from geo.crs import METRIC_CRS, WEB_CRS, to_metric
 from parks.data import DESTINATION_KINDS, LOT_STATUSES, Layers, json_list
 from parks.errors import InvalidInputError
+from parks.messages import Message, Name
 from parks.profile import FirmProfile
+
+Render = Callable[[Message], str]
+"""Turns a :class:`Message` into text in some language (``Message.english`` by default)."""
+
+
+def _english(message: Message) -> str:
+    return message.english()
+
 
 STATUS_CODES = {status: i for i, status in enumerate(LOT_STATUSES)}
 NO_STATUS = -1
@@ -110,6 +119,12 @@ class LotTable:
     park_names: np.ndarray = field(default_factory=lambda: np.empty(0, object))
     geometry: np.ndarray | None = None
     is_illustrative: np.ndarray | None = None
+    names: Mapping[tuple[str, str], Name] = field(default_factory=dict)
+    """Parks and destinations as :class:`Name` by ``(kind, id)``, for the check messages."""
+
+    def name(self, kind: str, item_id: str) -> Name:
+        """Return the name of a park or destination (an id-only Name when unknown)."""
+        return self.names.get((kind, item_id)) or Name(kind, item_id)
 
     @property
     def size(self) -> int:
@@ -152,10 +167,12 @@ def table_from_columns(
     parks: pd.DataFrame,
     neighbours: Iterable[Iterable[int]] | None = None,
     geometry: np.ndarray | None = None,
+    destinations: pd.DataFrame | None = None,
 ) -> LotTable:
     """Build a LotTable from plain frames (lots: lot_id, park_id, area_m2, price_per_m2,
     available_from; events: lot_id, date, status; minutes: lot_id + one column per kind and
-    ``<kind>_id``; parks: park_id, admitted_industries, target_primary, groundwater)."""
+    ``<kind>_id``; parks: park_id, admitted_industries, target_primary, groundwater, and
+    optionally name_ja/name_en; destinations: id, name_ja, name_en, for the messages)."""
     index = pd.Index(lots["lot_id"].astype(str))
     ev = events[events["lot_id"].isin(index)]
     lot_idx = index.get_indexer(pd.Index(ev["lot_id"].astype(str))).astype(np.int64)
@@ -203,7 +220,11 @@ def table_from_columns(
     )
     price = pd.to_numeric(lots["price_per_m2"], errors="coerce").to_numpy(dtype=float)
     park_code, park_names = pd.factorize(lots["park_id"].astype(str))
+    names = _names("park", parks, "park_id")
+    if destinations is not None:
+        names.update(_names("destination", destinations, "id"))
     return LotTable(
+        names=names,
         park_code=park_code.astype(np.int64),
         park_names=np.asarray(park_names, dtype=object),
         lot_id=index.to_numpy(dtype=object),
@@ -225,6 +246,20 @@ def table_from_columns(
         if "is_illustrative" in lots
         else None,
     )
+
+
+def _names(kind: str, frame: pd.DataFrame, id_column: str) -> dict[tuple[str, str], Name]:
+    """Return ``(kind, id) -> Name`` from a frame with ``name_ja``/``name_en`` columns."""
+    if "name_ja" not in frame or "name_en" not in frame:
+        return {}
+
+    def text(value: Any) -> str | None:
+        return None if value is None or pd.isna(value) or not str(value) else str(value)
+
+    return {
+        (kind, str(i)): Name(kind, str(i), ja=text(ja), en=text(en))
+        for i, ja, en in zip(frame[id_column], frame["name_ja"], frame["name_en"], strict=True)
+    }
 
 
 def lot_neighbours(
@@ -260,6 +295,7 @@ def lot_table(layers: Layers, *, speed_profile: str = "normal") -> LotTable:
         parks,
         neighbours=lot_neighbours(metric.geometry.to_numpy()),
         geometry=metric.geometry.to_numpy(),
+        destinations=layers.destinations,
     )
     _TABLES[key] = (weakref.ref(layers), table)
     return table
@@ -279,21 +315,24 @@ def _drive_minutes(layers: Layers, speed_profile: str) -> pd.DataFrame | None:
 
 @dataclass(frozen=True)
 class Check:
-    """One hard constraint for one candidate: met or not, with the figures."""
+    """One hard constraint for one candidate: met or not, explained by a translatable message."""
 
     constraint: str
     ok: bool
-    detail: str
+    message: Message
     margin: float | None = None
-    detail_ja: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the check as JSON data."""
+    @property
+    def detail(self) -> str:
+        """The explanation in English (logs, tests)."""
+        return self.message.english()
+
+    def to_dict(self, render: Render = _english) -> dict[str, Any]:
+        """Return the check as JSON data, its explanation rendered by ``render``."""
         return {
             "constraint": self.constraint,
             "ok": self.ok,
-            "detail": self.detail,
-            "detail_ja": self.detail_ja or self.detail,
+            "detail": render(self.message),
             "margin": self.margin,
         }
 
@@ -323,8 +362,8 @@ class LotMatch:
         """The checks that fail."""
         return tuple(c for c in self.checks if not c.ok)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the match as JSON data (the /api/match contract)."""
+    def to_dict(self, render: Render = _english) -> dict[str, Any]:
+        """Return the match as JSON data (the /api/match contract), texts rendered by ``render``."""
         net = dict(self.net_land_cost)
         return {
             "lots": list(self.lots),
@@ -340,8 +379,8 @@ class LotMatch:
                 k: None if v is None else round(v, 1) for k, v in self.drive_minutes.items()
             },
             "destinations": dict(self.destinations),
-            "checks": [c.to_dict() for c in self.checks],
-            "failed": [c.to_dict() for c in self.failed],
+            "checks": [c.to_dict(render) for c in self.checks],
+            "failed": [c.to_dict(render) for c in self.failed],
             "grants": dict(self.grants),
             "net_land_cost_jpy": net.get("if_combinable", {}).get("net_jpy")
             if net.get("known")
@@ -361,18 +400,24 @@ class MatchResult:
     near_misses: tuple[LotMatch, ...]
     planned: tuple[LotMatch, ...]
     considered: int
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
+    on_sale: int = 0
+    """Lots available on ``as_of`` whatever the firm's criteria (0: nothing is on sale)."""
+    latest_record: date | None = None
+    """Date of the latest status record on or before ``as_of`` (how fresh the stock is)."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as JSON data."""
+    def to_dict(self, render: Render = _english) -> dict[str, Any]:
+        """Return the result as JSON data, texts rendered by ``render``."""
         return {
             "as_of": self.as_of.isoformat(),
             "weights": self.weights.to_dict(),
             "considered_lots": self.considered,
-            "matches": [m.to_dict() for m in self.matches],
-            "near_misses": [m.to_dict() for m in self.near_misses],
-            "planned": [m.to_dict() for m in self.planned],
-            "notes": list(self.notes),
+            "on_sale": self.on_sale,
+            "latest_record": None if self.latest_record is None else self.latest_record.isoformat(),
+            "matches": [m.to_dict(render) for m in self.matches],
+            "near_misses": [m.to_dict(render) for m in self.near_misses],
+            "planned": [m.to_dict(render) for m in self.planned],
+            "notes": [render(n) for n in self.notes],
         }
 
 
@@ -484,162 +529,137 @@ def _to_web_geojson(geom_metric: Any) -> dict[str, Any]:
     return dict(shapely.geometry.mapping(web))
 
 
-def _range(lo: float | None, hi: float | None) -> str:
-    top = "∞" if hi is None or not np.isfinite(hi) else f"{hi:,.0f}"
-    return f"{lo or 0:,.0f}–{top} m²"
+def _range(lo: float | None, hi: float | None) -> Message:
+    """Return the firm's area range as a message (``2,000–6,000 m²`` or ``at least 2,000 m²``)."""
+    if hi is None or not np.isfinite(hi):
+        return Message("at least %(min)s m²", {"min": round(lo or 0)})
+    return Message("%(min)s–%(max)s m²", {"min": round(lo or 0), "max": round(hi)})
 
 
 def _fmt_day(day: int) -> str | None:
     return None if day < 0 else date.fromordinal(int(day)).isoformat()
 
 
-STATUS_JA = {
-    "available": "分譲中",
-    "negotiating": "商談中",
-    "reserved": "予約済",
-    "sold": "分譲済",
-    "planned": "分譲予定",
-    "not on record": "記録なし",
-}
-KIND_JA = {"interchange": "IC", "port": "金沢港", "airport": "小松空港", "station": "金沢駅"}
+def _day_of(day: int) -> date | None:
+    return None if day < 0 else date.fromordinal(int(day))
 
 
 def _checks(
     table: LotTable, ev: _Eval, i: int, profile: FirmProfile, as_of: date
 ) -> tuple[Check, ...]:
-    """Explain every hard constraint for lot ``i`` with its margin, in English and Japanese."""
+    """Explain every hard constraint for lot ``i`` with its margin, as translatable messages."""
     out: list[Check] = []
     code = int(ev.status[i])
-    status = LOT_STATUSES[code] if code >= 0 else "not on record"
-    st_ja = STATUS_JA[status]
-    opens = _fmt_day(int(table.available_from[i]))
-    op = profile.operational_by.isoformat() if profile.operational_by else None
-    day = as_of.isoformat()
+    status = Name("status", LOT_STATUSES[code] if code >= 0 else "not on record")
+    opens = _day_of(int(table.available_from[i]))
+    start = profile.operational_by
     if ev.ok["availability"][i]:
-        if code != AVAILABLE and opens:
-            en = f"planned, opens {opens} (on or before operational_by {op})"
-            ja = f"分譲予定 {opens} 開始(操業希望日 {op} 以前)"
+        if code != AVAILABLE and opens and start:
+            msg = Message(
+                "planned, on sale from %(opens)s (before your start date, %(start)s)",
+                {"opens": opens, "start": start},
+            )
         else:
-            en, ja = f"{status} on {day}", f"{day} 時点で{st_ja}"
-        out.append(Check("availability", True, en, detail_ja=ja))
+            msg = Message("%(status)s on %(date)s", {"status": status, "date": as_of})
+        out.append(Check("availability", True, msg))
     else:
-        since = _fmt_day(int(ev.changed[i]))
-        if code == PLANNED and opens and op:
-            en = f"opens {opens}, after operational_by {op}"
-            ja = f"分譲開始 {opens} は操業希望日 {op} より後"
+        since = _day_of(int(ev.changed[i]))
+        if code == PLANNED and opens and start:
+            msg = Message(
+                "on sale from %(opens)s, after your start date (%(start)s)",
+                {"opens": opens, "start": start},
+            )
+        elif code == PLANNED and opens:
+            msg = Message("planned, on sale from %(opens)s", {"opens": opens})
         elif code == PLANNED:
-            en = f"planned, opens {opens}" if opens else "planned, opening date not announced"
-            ja = f"分譲予定({opens} 開始)" if opens else "分譲予定(開始日未公表)"
+            msg = Message("planned; the date it goes on sale is not announced")
         elif since:
-            en, ja = f"{status} since {since}", f"{since} から{st_ja}"
+            msg = Message("%(status)s since %(since)s", {"status": status, "since": since})
         else:
-            en, ja = f"{status} on {day}", f"{day} 時点で{st_ja}"
-        out.append(Check("availability", False, en, detail_ja=ja))
-    park = str(table.park_id[i])
-    admitted = ", ".join(sorted(table.park_admits.get(park, ())))
-    ok = bool(ev.ok["industry"][i])
-    out.append(
-        Check(
-            "industry",
-            ok,
-            f"{profile.industry} {'admitted' if ok else 'not admitted'} in {park} (admits {admitted})",
-            detail_ja=f"{park} は {profile.industry} を{'受け入れ対象とする' if ok else '対象としない'}(対象: {admitted})",
+            msg = Message("%(status)s on %(date)s", {"status": status, "date": as_of})
+        out.append(Check("availability", False, msg))
+    park_id = str(table.park_id[i])
+    park = table.name("park", park_id)
+    industry = Name("industry", profile.industry)
+    if ev.ok["industry"][i]:
+        msg = Message("%(park)s admits %(industry)s", {"park": park, "industry": industry})
+        out.append(Check("industry", True, msg))
+    else:
+        admitted = [Name("industry", a) for a in sorted(table.park_admits.get(park_id, ()))]
+        msg = Message(
+            "%(park)s does not admit %(industry)s (it admits %(admitted)s)",
+            {"park": park, "industry": industry, "admitted": admitted},
         )
-    )
+        out.append(Check("industry", False, msg))
     area = float(table.area_m2[i])
     lo, hi = profile.land_m2_min, profile.land_m2_max
     if lo is not None and area < lo:
-        out.append(
-            Check(
-                "area",
-                False,
-                f"{lo - area:,.0f} m² short ({area:,.0f} < {lo:,.0f} m²)",
-                area - lo,
-                detail_ja=f"{lo - area:,.0f} m² 不足({area:,.0f} < {lo:,.0f} m²)",
-            )
+        msg = Message(
+            "%(short)s m² too small (%(area)s m² against at least %(min)s m²)",
+            {"short": round(lo - area), "area": round(area), "min": round(lo)},
         )
+        out.append(Check("area", False, msg, area - lo))
     elif hi is not None and area > hi:
-        out.append(
-            Check(
-                "area",
-                False,
-                f"{area - hi:,.0f} m² over ({area:,.0f} > {hi:,.0f} m²)",
-                hi - area,
-                detail_ja=f"{area - hi:,.0f} m² 超過({area:,.0f} > {hi:,.0f} m²)",
-            )
+        msg = Message(
+            "%(over)s m² too large (%(area)s m² against at most %(max)s m²)",
+            {"over": round(area - hi), "area": round(area), "max": round(hi)},
         )
+        out.append(Check("area", False, msg, hi - area))
+    elif lo is None and hi is None:
+        msg = Message("%(area)s m² (you gave no area limit)", {"area": round(area)})
+        out.append(Check("area", True, msg))
     else:
         margin = min(area - (lo or 0), (hi - area) if hi is not None else np.inf)
-        out.append(
-            Check(
-                "area",
-                True,
-                f"{area:,.0f} m² within {_range(lo, hi)}",
-                float(margin),
-                detail_ja=f"{area:,.0f} m²(希望 {_range(lo, hi)} の範囲内)",
-            )
+        msg = Message(
+            "%(area)s m², within %(range)s", {"area": round(area), "range": _range(lo, hi)}
         )
+        out.append(Check("area", True, msg, float(margin)))
     for kind, limit in _limits(profile).items():
         m = float(table.minutes[kind][i])
-        dest = table.destination_id[kind][i]
+        dest_id = table.destination_id[kind][i]
         name = f"drive_minutes.{kind}"
         if np.isnan(m):
-            out.append(
-                Check(
-                    name,
-                    False,
-                    f"{kind}: drive time unknown (access not built)",
-                    detail_ja=f"{KIND_JA[kind]}までの所要時間が不明(未計算)",
-                )
+            msg = Message(
+                "drive time to the nearest %(kind)s unknown (not computed)",
+                {"kind": Name("destination_kind", kind)},
             )
+            out.append(Check(name, False, msg))
+            continue
+        params = {
+            "minutes": round(m, 1),
+            "destination": table.name("destination", str(dest_id)),
+            "limit": limit,
+        }
+        if m <= limit:
+            msg = Message("%(minutes)s min to %(destination)s, within your %(limit)s min", params)
         else:
-            ok = m <= limit
-            sign = "≤" if ok else ">"
-            out.append(
-                Check(
-                    name,
-                    ok,
-                    f"{kind} {m:.1f} min {sign} {limit:g} min ({dest})",
-                    limit - m,
-                    detail_ja=f"{KIND_JA[kind]}まで {m:.1f} 分 {sign} {limit:g} 分({dest})",
-                )
-            )
+            msg = Message("%(minutes)s min to %(destination)s, over your %(limit)s min", params)
+        out.append(Check(name, m <= limit, msg, limit - m))
     if profile.needs_groundwater:
-        good = table.park_groundwater.get(park) is True
-        out.append(
-            Check(
-                "groundwater",
-                good,
-                "good groundwater (city strategy 2021-03)"
-                if good
-                else f"groundwater at {park} not documented (only Inaho is described as having good groundwater)",
-                detail_ja="良質な地下水を取水可能(市ものづくり戦略 2021-03)"
-                if good
-                else f"{park} の地下水は資料に記載なし(良質な地下水の記載はいなほのみ)",
+        if table.park_groundwater.get(park_id) is True:
+            msg = Message("good groundwater can be drawn (city strategy, March 2021)")
+            out.append(Check("groundwater", True, msg))
+        else:
+            msg = Message(
+                "no source describes groundwater at %(park)s (only Inaho is documented as "
+                "having good groundwater)",
+                {"park": park},
             )
-        )
+            out.append(Check("groundwater", False, msg))
     if profile.max_land_price_per_m2 is not None:
         price = float(table.price_per_m2[i])
-        limit = profile.max_land_price_per_m2
+        limit_yen = profile.max_land_price_per_m2
         if np.isnan(price):
-            out.append(
-                Check(
-                    "price",
-                    True,
-                    "price not public: cannot check ¥/m² limit (ask the city)",
-                    detail_ja="分譲価格は非公表のため確認できません(市にお問い合わせください)",
-                )
+            msg = Message(
+                "the sale price is not public, so your price limit cannot be checked (ask the city)"
             )
+            out.append(Check("price", True, msg))
         else:
-            out.append(
-                Check(
-                    "price",
-                    price <= limit,
-                    f"¥{price:,.0f}/m² vs limit ¥{limit:,}/m²",
-                    limit - price,
-                    detail_ja=f"{price:,.0f} 円/m²(上限 {limit:,} 円/m²)",
-                )
+            msg = Message(
+                "%(price)s yen per m² against your limit of %(limit)s yen per m²",
+                {"price": round(price), "limit": limit_yen},
             )
+            out.append(Check("price", price <= limit_yen, msg, limit_yen - price))
     return tuple(out)
 
 
@@ -687,15 +707,21 @@ def match_table(
     stack = np.vstack([ev.ok[c] for c in CONSTRAINTS])
     fails = (~stack).sum(axis=0)
     full = np.flatnonzero(fails == 0)
-    near = np.flatnonzero(fails == 1)
-    notes: list[str] = []
+    # Planned lots that fail only on availability are listed once, as planned stock.
+    planned_only = (ev.status == PLANNED) & (fails - (~ev.ok["availability"]).astype(int) == 0)
+    near = np.flatnonzero((fails == 1) & ~planned_only)
+    notes: list[Message] = []
 
     matches = [_single(table, ev, i, profile, as_of) for i in _top(full, -ev.score[full], top)]
     if profile.land_m2_min is not None and len(full) == 0:
         assembled = _assemblies(table, ev, profile, as_of, top, weights)
         if assembled:
             notes.append(
-                f"no single lot is large enough; {len(assembled)} assembled site(s) of up to {MAX_ASSEMBLY} neighbouring lots proposed"
+                Message(
+                    "no single lot is large enough; %(count)s sites of up to %(max)s "
+                    "neighbouring lots together are proposed",
+                    {"count": len(assembled), "max": MAX_ASSEMBLY},
+                )
             )
         matches += assembled
         matches.sort(key=lambda m: -m.score)
@@ -706,28 +732,63 @@ def match_table(
     near_misses = [
         _single(table, ev, i, profile, as_of) for i in _top(near, sold_first - ev.score[near], top)
     ]
-    planned_idx = np.flatnonzero(
-        (ev.status == PLANNED) & (fails - (~ev.ok["availability"]).astype(int) == 0)
-    )
+    planned_idx = np.flatnonzero(planned_only)
     planned = [
         _single(table, ev, i, profile, as_of)
         for i in _top(planned_idx, -ev.score[planned_idx], top)
     ]
-    if not matches:
-        notes.append("no lot meets every constraint on this date")
+    on_sale = int((ev.status == AVAILABLE).sum())
+    if not matches and on_sale == 0:
+        notes.append(Message("no lot is on sale on %(date)s", {"date": as_of}))
+    elif not matches:
+        notes.append(Message("no lot meets every condition on %(date)s", {"date": as_of}))
     if table.is_illustrative is not None and table.is_illustrative.any():
-        notes.append("lot outlines and areas are illustrative: no official lot plan is public")
-    if all(np.isnan(table.minutes[k]).all() for k in DESTINATION_KINDS):
         notes.append(
-            "drive times are not built (run `siting build-access`): drive limits cannot be met"
+            Message("lot outlines and areas are illustrative: no official lot plan is public")
         )
+    if all(np.isnan(table.minutes[k]).all() for k in DESTINATION_KINDS):
+        notes.append(Message("drive times are not computed, so no drive limit can be met"))
     if grants is not None:
         matches = [grants.attach(m) for m in matches]
         near_misses = [grants.attach(m) for m in near_misses]
         planned = [grants.attach(m) for m in planned]
+    latest = int(ev.changed.max()) if len(ev.changed) else -1
     return MatchResult(
-        as_of, weights, tuple(matches), tuple(near_misses), tuple(planned), table.size, tuple(notes)
+        as_of,
+        weights,
+        tuple(matches),
+        tuple(near_misses),
+        tuple(planned),
+        table.size,
+        tuple(notes),
+        on_sale=on_sale,
+        latest_record=_day_of(latest),
     )
+
+
+def check_lot(
+    layers: Layers,
+    profile: FirmProfile,
+    lot_id: str,
+    *,
+    as_of: date,
+    speed_profile: str = "normal",
+) -> tuple[Check, ...]:
+    """Return every hard constraint of ``profile`` checked for one lot on ``as_of``.
+
+    The pitch sheet and the lot page use it to say plainly when a lot fails a firm's
+    criteria.
+
+    Raises
+    ------
+    LotNotFoundError
+        If no lot has ``lot_id``.
+    """
+    layers.lot(lot_id)
+    table = lot_table(layers, speed_profile=speed_profile)
+    ev = _evaluate(table, profile, as_of, Weights(), grant_share={})
+    i = int(np.flatnonzero(table.lot_id == lot_id)[0])
+    return _checks(table, ev, i, profile, as_of)
 
 
 def _top(indices: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
@@ -818,9 +879,11 @@ def _assemblies(
             Check(
                 "area",
                 True,
-                f"{len(idx)} neighbouring lots, {total:,.0f} m² together (within {_range(lo, hi)})",
+                Message(
+                    "%(count)s neighbouring lots, %(area)s m² together, within %(range)s",
+                    {"count": len(idx), "area": round(total), "range": _range(lo, hi)},
+                ),
                 float(min(total - lo, hi - total)),
-                detail_ja=f"隣接 {len(idx)} 区画で計 {total:,.0f} m²(希望 {_range(lo, hi)} の範囲内)",
             )
         )
         outline = None

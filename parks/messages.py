@@ -67,6 +67,32 @@ class Message:
         return self.english()
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one input and how to fix it: the input's path and a message.
+
+    ``path`` holds the keys from the top of the input down to the value, e.g.
+    ``("land_m2", "max")``; it is empty for a problem with the input as a whole. Forms
+    show the message next to the field at that path, APIs return both.
+    """
+
+    path: tuple[str | int, ...]
+    message: Message
+
+    @property
+    def field(self) -> str:
+        """The path as dotted text (``land_m2.max``; '' for the whole input)."""
+        return ".".join(str(p) for p in self.path)
+
+    def english(self) -> str:
+        """Render in English as ``$.path: message`` (logs, tests, the CLI)."""
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
+        return f"{where}: {self.message.english()}" if self.path else self.message.english()
+
+    def __str__(self) -> str:
+        return self.english()
+
+
 def english_value(value: Any) -> str:
     """Render one parameter value in English (the fallback used when no catalog applies)."""
     if isinstance(value, Message):

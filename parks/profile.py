@@ -9,6 +9,7 @@ and raises :class:`~parks.errors.InvalidFirmProfileError` listing them all.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -18,6 +19,7 @@ from typing import Any, Literal, get_args
 import jsonschema
 
 from parks.errors import InvalidFirmProfileError
+from parks.messages import Message, Problem
 
 SCHEMA_PATH = Path(__file__).with_name("firm-profile.schema.json")
 """The firm-profile JSON Schema shipped with the package."""
@@ -55,7 +57,7 @@ class Investment:
 
     def __post_init__(self) -> None:
         problems = [
-            f"investment_jpy.{name} must be a non-negative integer, got {value!r}"
+            Problem(("investment_jpy", name), Message("Enter a whole number of yen, 0 or more."))
             for name in COST_ITEMS
             if (value := getattr(self, name)) is not None
             and (isinstance(value, bool) or not isinstance(value, int) or value < 0)
@@ -116,8 +118,7 @@ class FirmProfile:
             ("origin", ORIGINS),
         ):
             if getattr(self, name) not in allowed:
-                got = getattr(self, name)
-                problems.append(f"{name} must be one of {', '.join(allowed)}, got {got!r}")
+                problems.append(Problem((name,), CHOOSE_ONE))
         counts = {name: getattr(self, name) for name in _COUNT_FIELDS}
         problems.extend(_cross_field_problems(self.land_m2_min, self.land_m2_max, counts))
         if problems:
@@ -173,23 +174,53 @@ _COUNT_FIELDS = (
 )
 
 
+CHOOSE_ONE = Message("Choose one of the listed options.")
+
+
+def _num(value: float) -> int | float:
+    """Return a whole float as an int, so messages show ``20,000`` rather than ``20,000.0``."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _cross_field_problems(
     land_min: float | None, land_max: float | None, counts: dict[str, float | None]
-) -> list[str]:
+) -> list[Problem]:
     """Return the problems a JSON Schema cannot express (relations between fields)."""
     problems = []
     if land_min is not None and land_max is not None and land_max < land_min:
-        problems.append(f"$.land_m2: max ({land_max:g}) must be >= min ({land_min:g})")
+        problems.append(
+            Problem(
+                ("land_m2", "max"),
+                Message(
+                    "The largest area must be at least the smallest area (%(min)s m²).",
+                    {"min": _num(land_min)},
+                ),
+            )
+        )
     hires = counts.get("new_hires")
     for part in ("new_hires_residents", "new_hires_from_outside_prefecture"):
         value = counts.get(part)
         if hires is not None and value is not None and value > hires:
-            problems.append(f"$.{part}: {value:g} must be <= new_hires ({hires:g})")
+            problems.append(
+                Problem(
+                    (part,),
+                    Message(
+                        "This cannot be more than the new hires (%(hires)s).",
+                        {"hires": _num(hires)},
+                    ),
+                )
+            )
     staff = counts.get("regular_employees")
     if hires is not None and staff is not None and hires > staff:
         problems.append(
-            f"$.new_hires: {hires:g} must be <= regular_employees ({staff:g}); "
-            "the staff at the site after the project include the new hires"
+            Problem(
+                ("new_hires",),
+                Message(
+                    "New hires cannot be more than the regular employees after the project "
+                    "(%(staff)s), who include them.",
+                    {"staff": _num(staff)},
+                ),
+            )
         )
     return problems
 
@@ -201,20 +232,63 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-def _json_path(error: jsonschema.ValidationError) -> str:
-    path = "$"
-    for part in error.absolute_path:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path
+_TYPE_MESSAGES = {
+    "integer": Message("Enter a whole number."),
+    "number": Message("Enter a number."),
+    "boolean": Message("Answer yes or no (true or false)."),
+    "string": Message("Enter text."),
+    "object": Message("This must be a group of fields (a JSON object)."),
+}
 
 
-def schema_problems(data: object) -> list[str]:
-    """Return every JSON Schema violation of ``data``, each prefixed with its JSON path."""
+def problem_from_schema_error(error: jsonschema.ValidationError) -> Problem:
+    """Translate one JSON Schema violation into a field and a sentence saying what to fix.
+
+    The validator's own text ("'industry' is a required property") names schema keywords;
+    the user needs the field and what to enter, in their language.
+    """
+    path: tuple[str | int, ...] = tuple(error.absolute_path)
+    keyword = error.validator
+    value = error.validator_value
+    if keyword == "required":
+        # one error per missing property; its message is "'name' is a required property"
+        quoted = re.match(r"^'([^']+)'", error.message)
+        missing = quoted.group(1) if quoted else None
+        return Problem((*path, missing) if missing else path, Message("This is required."))
+    if keyword == "enum":
+        return Problem(path, CHOOSE_ONE)
+    if keyword == "type":
+        kinds = value if isinstance(value, list) else [value]
+        return Problem(path, _TYPE_MESSAGES.get(str(kinds[0]), Message("This value is not valid.")))
+    if keyword == "minimum":
+        return Problem(path, Message("Enter %(min)s or more.", {"min": _num(value)}))
+    if keyword == "exclusiveMinimum":
+        return Problem(path, Message("Enter more than %(min)s.", {"min": _num(value)}))
+    if keyword == "maximum":
+        return Problem(path, Message("Enter %(max)s or less.", {"max": _num(value)}))
+    if keyword == "format" and value == "date":
+        return Problem(path, Message("Enter a date such as 2025-04-01 (year-month-day)."))
+    if keyword == "maxLength":
+        return Problem(path, Message("Use at most %(max)s characters.", {"max": value}))
+    if keyword == "minLength":
+        return Problem(path, Message("This cannot be empty."))
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        return Problem(
+            path,
+            Message("%(names)s: not a field of a firm profile.", {"names": extra}),
+        )
+    return Problem(path, Message("This value is not valid."))
+
+
+def schema_problems(data: object) -> list[Problem]:
+    """Return every JSON Schema violation of ``data`` as a field and a sentence to fix it."""
     validator = jsonschema.Draft202012Validator(
         load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message))
-    return [f"{_json_path(error)}: {error.message}" for error in errors]
+    return [problem_from_schema_error(error) for error in errors]
 
 
 def validate_profile(data: object) -> FirmProfile:
@@ -232,8 +306,8 @@ def validate_profile(data: object) -> FirmProfile:
     Raises
     ------
     InvalidFirmProfileError
-        With ``problems`` listing every violation found (schema and cross-field rules), each
-        prefixed with the JSON path of the offending value.
+        With ``details`` listing every violation found (schema and cross-field rules) as
+        :class:`~parks.messages.Problem` (the field's path and what to fix).
 
     Examples
     --------
@@ -252,7 +326,7 @@ def validate_profile(data: object) -> FirmProfile:
     return _profile_from_valid(data)
 
 
-def _loose_cross_field_problems(data: dict[str, Any]) -> list[str]:
+def _loose_cross_field_problems(data: dict[str, Any]) -> list[Problem]:
     """Return cross-field problems of schema-invalid data, skipping fields of the wrong type."""
 
     def num(value: object) -> float | None:

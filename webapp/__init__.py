@@ -91,20 +91,41 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         store, baseline, on_day_change=lambda day: _expire(store, day)
     )
 
-    from webapp import api, assets, i18n, inquiry, layers, planner, public, staff, staff_auth
+    from webapp import (
+        api,
+        assets,
+        exports,
+        i18n,
+        inquiry,
+        layers,
+        layout,
+        pages,
+        pitch,
+        planner,
+        public,
+        staff,
+        staff_auth,
+    )
     from webapp.errors import register_error_handlers
 
     assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
+    layout.init_app(app)
     staff_auth.init_app(app)
     staff_auth.exempt_from_csrf(api.bp)
     staff_auth.exempt_from_csrf(planner.bp)  # anonymous, read-only computations; stores nothing
+    # read-only pages whose POST only carries a firm profile (kept out of URLs), nothing stored
+    staff_auth.exempt_from_csrf(pitch.bp)
+    staff_auth.exempt_from_csrf(pages.bp)
 
     app.register_blueprint(public.bp)
     layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(inquiry.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pitch.bp)
+    app.register_blueprint(exports.bp)
     planner.init_app(app)
     staff_auth.install_throttles(app)
     register_error_handlers(app)

@@ -9,7 +9,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geo.crs import WEB_CRS
@@ -31,6 +31,14 @@ from webapp.requests import (
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.before_request
+def _machine_clients_get_english() -> None:
+    """Answer in English a client that states no language (no ``lang``, cookie or
+    ``Accept-Language``): scripts and curl; browsers always state theirs."""
+    if not (request.args.get("lang") or request.cookies.get("lang") or request.accept_languages):
+        g.lang = "en"
 
 
 def _decode(value: Any) -> Any:
@@ -133,7 +141,7 @@ def match_lots() -> ResponseReturnValue:
             profile, as_of=as_of, matches=len(result.matches), near_misses=len(result.near_misses)
         ),
     )
-    return jsonify(result.to_dict())
+    return jsonify(result.to_dict(lambda m: render_message(m, req.lang)))
 
 
 @bp.post("/grants")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from parks.errors import (
@@ -14,7 +15,9 @@ from parks.errors import (
     ParkNotFoundError,
     SitingError,
 )
-from webapp.text import LANGS, text
+from parks.messages import N_
+from webapp.i18n import current_lang
+from webapp.problems import ShownProblem, show_problems
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -41,33 +44,52 @@ def _wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str, problems: list[str]) -> ResponseReturnValue:
-    """Answer JSON ``{"error", "problems"}`` under /api and an HTML page elsewhere."""
+def _respond(
+    status: int, message: str, problems: list[str], fields: list[ShownProblem] | None = None
+) -> ResponseReturnValue:
+    """Answer JSON ``{"error", "problems", "fields"}`` under /api and an HTML page elsewhere.
+
+    ``fields`` ties each problem about a firm-profile field to that field, so a form can
+    show the message next to the input.
+    """
     if _wants_json():
-        return jsonify({"error": message, "problems": problems}), status
-    lang = request.args.get("lang")
-    if lang not in LANGS:
-        lang = current_app.config["DEFAULT_LANG"]
+        body: dict[str, object] = {"error": message, "problems": problems}
+        tied = [f.to_dict() for f in fields or [] if f.path is not None]
+        if tied:
+            body["fields"] = tied
+        return jsonify(body), status
     page = render_template(
-        "error.html", status=status, message=message, problems=problems, lang=lang, t=text(lang)
+        "error.html", status=status, message=message, problems=problems, lang=current_lang()
     )
     return page, status
 
 
 def handle_domain_error(exc: SitingError) -> ResponseReturnValue:
-    """Answer a domain error with the status from ``ERROR_STATUSES``."""
+    """Answer a domain error with the status from ``ERROR_STATUSES``, in the user's language."""
     status = status_for(exc)
     if status >= 500:
         current_app.logger.exception("unhandled domain error", exc_info=exc)
-        return _respond(status, "internal error", [])
-    problems = list(getattr(exc, "problems", [str(exc)]))
-    return _respond(status, str(exc), problems)
+        return _respond(status, _("internal error"), [])
+    shown = show_problems(exc, current_lang())
+    problems = [p.text for p in shown]
+    return _respond(status, "; ".join(problems), problems, shown)
+
+
+HTTP_MESSAGES: dict[int, str] = {
+    400: N_("The request is not valid."),
+    404: N_("There is no page at this address."),
+    405: N_("This address does not accept this kind of request."),
+    500: N_("internal error"),
+}
+"""Messages in place of werkzeug's English defaults, translated for the page language."""
 
 
 def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
     """Answer 404, 405, ``abort(...)`` etc. in the same shape as domain errors."""
     status = exc.code or 500
     message = exc.description or exc.name
+    if exc.description == type(exc).description and status in HTTP_MESSAGES:
+        message = _(HTTP_MESSAGES[status])
     body, status = _respond(status, message, [message])  # type: ignore[misc]
     headers = {}
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:

@@ -172,7 +172,10 @@ def _remember_lang(response: Response) -> Response:
     from flask import request
 
     chosen = request.args.get("lang")
-    if chosen in LANGS and request.cookies.get(LANG_COOKIE) != chosen:
+    # only a page the user asked for in a language remembers it, not the API calls its
+    # scripts make with the page's language (they would pin the negotiated language)
+    is_api = request.path == "/api" or request.path.startswith("/api/")
+    if chosen in LANGS and not is_api and request.cookies.get(LANG_COOKIE) != chosen:
         response.set_cookie(
             LANG_COOKIE,
             chosen,

@@ -15,8 +15,8 @@ from parks.inventory.errors import InventoryError
 from parks.inventory.leads import LIMITS, create_lead
 from webapp import get_store
 from webapp.i18n import current_lang, render_messages
-from webapp.profile_form import FIELDS, SECTIONS, validate_profile_form
-from webapp.text import CHOICE_LABELS, text
+from webapp.pages import form_context
+from webapp.profile_form import FIELDS, validate_profile_form
 
 bp = Blueprint("inquiry", __name__)
 
@@ -24,23 +24,15 @@ MAX_FORM_FIELDS = 60
 
 
 def _render(problems: list[str], status: int) -> ResponseReturnValue:
-    lang = current_lang()
+    posted = {k: v[: LIMITS.get(k, 40) + 1] for k, v in request.form.items()}
+    values = {f.name: posted[f.name] for f in FIELDS if f.name in posted}
     return (
         render_template(
             "public/inquiry.html",
             problems=problems,
-            form=request.form,
-            fields=FIELDS,
-            sections=SECTIONS,
+            form=form_context(values),
+            posted=posted,
             limits=LIMITS,
-            t=text(lang),
-            choices={
-                field: [
-                    (value, labels[0] if lang == "ja" else labels[1])
-                    for value, labels in opts.items()
-                ]
-                for field, opts in CHOICE_LABELS.items()
-            },
         ),
         status,
     )

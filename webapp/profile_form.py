@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from parks.errors import InvalidFirmProfileError
+from parks.messages import Message, Problem
 from parks.profile import INDUSTRIES, ORIGINS, PROJECTS, FirmProfile, validate_profile
 
 FieldKind = Literal["choice", "integer", "number", "boolean", "date"]
@@ -62,7 +63,10 @@ search page is anonymous."""
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 SECTIONS: tuple[str, ...] = ("business", "land", "investment", "hires", "access", "other")
-"""Form sections in page order (their headings are ``section_<name>`` in webapp.text)."""
+"""Form sections in page order (headings: the ``section`` names in :mod:`webapp.names`)."""
+
+FIELD_BY_PATH: dict[str, FormField] = {".".join(f.path): f for f in FIELDS}
+"""Form field by the dotted profile path it fills (``land_m2.min`` gives ``land_m2_min``)."""
 
 _TRUE = ("on", "true", "1", "yes")
 _FALSE = ("off", "false", "0", "no", "")
@@ -78,7 +82,11 @@ def _number(raw: str) -> float | int:
         return float(text)
 
 
-def _convert(field: FormField, raw: str) -> tuple[Any, str | None]:
+WHOLE_NUMBER = Message("Enter a whole number.")
+NUMBER = Message("Enter a number.")
+
+
+def _convert(field: FormField, raw: str) -> tuple[Any, Problem | None]:
     """Return ``(value, problem)`` for one submitted value; value None means 'not given'."""
     raw = raw.strip()
     if field.kind == "boolean":
@@ -86,7 +94,7 @@ def _convert(field: FormField, raw: str) -> tuple[Any, str | None]:
             return True, None
         if raw.lower() in _FALSE:
             return False, None
-        return None, f"{field.name} must be a checkbox value (on/off); got {raw!r}"
+        return None, Problem(field.path, Message("Tick the box or leave it empty."))
     if raw == "":
         return None, None
     if field.kind in ("choice", "date"):
@@ -94,16 +102,15 @@ def _convert(field: FormField, raw: str) -> tuple[Any, str | None]:
     try:
         value = _number(raw)
     except ValueError:
-        unit = "a whole number" if field.kind == "integer" else "a number"
-        return None, f"{field.name} must be {unit}; got {raw!r}"
+        return None, Problem(field.path, WHOLE_NUMBER if field.kind == "integer" else NUMBER)
     if field.kind == "integer" and not float(value).is_integer():
-        return None, f"{field.name} must be a whole number; got {raw!r}"
+        return None, Problem(field.path, WHOLE_NUMBER)
     if field.kind == "integer":
         value = int(value)
     return value, None
 
 
-def profile_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+def profile_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """Build a schema-shaped firm profile from form values.
 
     Empty inputs are left out (unknown, never 0). Names that are not form fields are
@@ -120,7 +127,7 @@ def profile_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[str
         The profile as JSON data, and the problems found reading the values.
     """
     profile: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for field in FIELDS:
         raw = form.get(field.name)
         if raw is None:
@@ -150,7 +157,7 @@ def validate_profile_form(form: Mapping[str, str]) -> FirmProfile:
     try:
         firm = validate_profile(profile)
     except InvalidFirmProfileError as exc:
-        problems += exc.problems
+        problems += exc.details
     if problems:
         raise InvalidFirmProfileError(problems)
     return firm

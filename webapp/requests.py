@@ -7,13 +7,14 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from parks.data import LOT_STATUSES
 from parks.errors import InvalidFirmProfileError, InvalidInputError
+from parks.messages import Message, Name
 from parks.profile import FirmProfile
+from webapp.i18n import LANGS, Lang
 from webapp.profile_form import FIELD_NAMES, validate_profile_form
-from webapp.text import LANGS, Lang
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -38,12 +39,12 @@ class LotsQuery:
 T = TypeVar("T")
 
 
-def _collect(problems: list[str], validate: Callable[[], T], fallback: T) -> T:
+def _collect(problems: list[Any], validate: Callable[[], T], fallback: T) -> T:
     """Run one validator; on failure add its problems and return ``fallback``."""
     try:
         return validate()
     except InvalidInputError as exc:
-        problems.extend(exc.problems)
+        problems.extend(exc.details)
         return fallback
 
 
@@ -58,8 +59,12 @@ def validate_lang(value: str | None, *, default: Lang) -> Lang:
     if value is None or value == "":
         return default
     if value not in LANGS:
-        msg = f"lang must be one of {', '.join(LANGS)}; got {value!r}"
-        raise InvalidInputError(msg)
+        raise InvalidInputError(
+            Message(
+                "%(name)s must be one of %(allowed)s; got %(value)s",
+                {"name": Name("param", "lang"), "allowed": ", ".join(LANGS), "value": repr(value)},
+            )
+        )
     return value  # type: ignore[return-value]  # narrowed by the membership test
 
 
@@ -73,14 +78,17 @@ def validate_date(value: str | None, *, name: str = "as_of") -> dt.date | None:
     """
     if value is None or value == "":
         return None
+    params = {"name": Name("param", name), "value": repr(value)}
     if not _ISO_DATE.match(value):
-        msg = f"{name} must be a date written YYYY-MM-DD; got {value!r}"
-        raise InvalidInputError(msg)
+        raise InvalidInputError(
+            Message("%(name)s must be a date written YYYY-MM-DD; got %(value)s", params)
+        )
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        msg = f"{name} {value!r} is not a calendar date"
-        raise InvalidInputError(msg) from None
+        raise InvalidInputError(
+            Message("%(name)s %(value)s is not a calendar date", params)
+        ) from None
 
 
 def validate_statuses(values: Iterable[str]) -> tuple[str, ...]:
@@ -305,46 +313,151 @@ def validate_point(value: str) -> tuple[float, float]:
     return lon, lat
 
 
+FIGURE_FIELDS = tuple(name for name in FIELD_NAMES)
+"""Form fields that carry the firm's own figures: accepted only in a POST body."""
+
+
+def profile_given(values: Mapping[str, str]) -> bool:
+    """Return True when any firm-profile field has a value (the user asked for grants)."""
+    return any(str(values.get(name) or "").strip() for name in FIELD_NAMES)
+
+
 @dataclass(frozen=True)
-class PitchQuery:
-    """What a pitch sheet was asked for: the lot, the language, the date and the firm."""
+class PitchRequest:
+    """A pitch sheet or lot page request: the lot, the date and, optionally, the firm."""
 
     lot_id: str
-    lang: Lang
     as_of: dt.date
-    profile: FirmProfile
+    profile: FirmProfile | None
 
 
-def parse_pitch_query(
-    values: Mapping[str, str], *, default_lang: Lang, today: dt.date
-) -> PitchQuery:
-    """Parse a pitch-sheet request (query string or posted form, same names).
-
-    Takes ``lot`` (required), ``lang``, ``as_of`` (default ``today``) and the firm-profile
-    form fields of :data:`webapp.profile_form.FIELDS`.
+def reject_figures_in_url(args: Mapping[str, str]) -> None:
+    """Refuse firm figures in a query string: they would land in logs and browser history.
 
     Raises
     ------
     InvalidInputError
-        Listing every problem found: unknown parameters, a missing lot, a bad date or
-        language, and every problem of the firm profile.
+        Naming the fields that must be posted instead.
     """
-    problems = _reject_unknown(values, ("lot", "lang", "as_of", *FIELD_NAMES))
-    lot_id = (values.get("lot") or "").strip()
-    if not lot_id:
-        problems.append("lot is required (a lot id such as 'inaho/P2-1')")
-    lang = _collect(
-        problems, lambda: validate_lang(values.get("lang"), default=default_lang), default_lang
-    )
+    given = [name for name in FIGURE_FIELDS if name in args]
+    if given:
+        raise InvalidInputError(
+            Message(
+                "send the firm's figures (%(names)s) in a posted form, not in the URL",
+                {"names": ", ".join(given)},
+            )
+        )
+
+
+def parse_pitch_request(
+    values: Mapping[str, str], *, today: dt.date, lot_id: str | None = None
+) -> PitchRequest:
+    """Parse a pitch-sheet (or lot page) request: ``lot``, ``lang``, ``as_of`` and the profile.
+
+    The profile is optional: without any profile field the sheet shows the facts only.
+    ``lot_id`` is given when the URL already names the lot (``/lots/<lot_id>``).
+
+    Raises
+    ------
+    InvalidFirmProfileError
+        Listing every problem found: unknown parameters, a missing lot, a bad date, and
+        every problem of the firm profile (each a :class:`~parks.messages.Problem` naming
+        its form field).
+    """
+    allowed = ("lang", "as_of", *FIELD_NAMES, *(() if lot_id else ("lot",)))
+    problems: list[object] = list(_reject_unknown(values, allowed))
+    _collect(problems, lambda: validate_lang(values.get("lang"), default="ja"), "ja")
+    lot = lot_id or (values.get("lot") or "").strip()
+    if not lot:
+        problems.append(Message("lot is required (a lot id such as 'inaho/P2-1')"))
     as_of = _collect(problems, lambda: validate_date(values.get("as_of")), None) or today
     profile = None
-    try:
-        profile = validate_profile_form(values)
-    except InvalidFirmProfileError as exc:
-        problems.extend(exc.problems)
-    if problems or profile is None:
+    if profile_given(values):
+        try:
+            profile = validate_profile_form(values)
+        except InvalidFirmProfileError as exc:
+            problems.extend(exc.details)
+    if problems:
         raise InvalidFirmProfileError(problems)
-    return PitchQuery(lot_id=lot_id, lang=lang, as_of=as_of, profile=profile)
+    return PitchRequest(lot_id=lot, as_of=as_of, profile=profile)
+
+
+def parse_page_query(args: Mapping[str, str]) -> dt.date | None:
+    """Parse a public page's query string: ``lang`` (read by the locale selector) and ``as_of``.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem found.
+    """
+    problems = _reject_unknown(args, ("lang", "as_of"))
+    _collect(problems, lambda: validate_lang(args.get("lang"), default="ja"), "ja")
+    as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
+    if problems:
+        raise InvalidInputError(problems)
+    return as_of
+
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
+"""How many lots the compare page sets side by side."""
+
+SHORTLIST_MAX = 20
+"""Most lots a shortlist holds."""
+
+MAX_LOT_ID_CHARS = 64
+"""Longest lot id accepted in a list of lots."""
+
+
+def validate_lot_ids(
+    value: str | None, known: Collection[str], *, lo: int, hi: int, name: str = "lots"
+) -> tuple[str, ...]:
+    """Return the distinct lot ids of a comma-separated list, in the order given.
+
+    Raises
+    ------
+    InvalidInputError
+        If there are fewer than ``lo`` or more than ``hi`` ids, or an id is unknown.
+    """
+    ids: list[str] = []
+    for part in (value or "").split(","):
+        lot_id = part.strip()
+        if lot_id and lot_id not in ids:
+            ids.append(lot_id)
+    problems: list[Message] = [
+        Message("no lot %(lot)s", {"lot": repr(lot_id[:MAX_LOT_ID_CHARS])})
+        for lot_id in ids[: hi + 1]
+        if lot_id not in known
+    ]
+    if not lo <= len(ids) <= hi:
+        problems.insert(
+            0,
+            Message(
+                "%(name)s takes %(lo)s to %(hi)s lot ids separated by commas; got %(count)s",
+                {"name": Name("param", name), "lo": lo, "hi": hi, "count": len(ids)},
+            ),
+        )
+    if problems:
+        raise InvalidInputError(problems)
+    return tuple(ids)
+
+
+def parse_lot_list_query(
+    args: Mapping[str, str], known: Collection[str], *, lo: int, hi: int
+) -> tuple[tuple[str, ...], dt.date | None]:
+    """Parse ``lots=ID,ID,...`` (between ``lo`` and ``hi`` ids), ``as_of`` and ``lang``.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem found.
+    """
+    problems = _reject_unknown(args, ("lang", "as_of", "lots"))
+    _collect(problems, lambda: validate_lang(args.get("lang"), default="ja"), "ja")
+    lots = _collect(problems, lambda: validate_lot_ids(args.get("lots"), known, lo=lo, hi=hi), ())
+    as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
+    if problems:
+        raise InvalidInputError(problems)
+    return lots, as_of
 
 
 @dataclass(frozen=True)

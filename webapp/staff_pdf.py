@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import re
 from pathlib import Path
 from typing import Any
 
-from flask import render_template, url_for
+from flask import url_for
 from markupsafe import escape
 
 from parks.data import Layers
 from parks.profile import FirmProfile
+from webapp.assets import FINGERPRINTED
 from webapp.i18n import Lang, gettext_in
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -29,25 +31,13 @@ def pitch_sheet_html(
 ) -> str:
     """Return the pitch sheet's HTML for one lot and one firm (the single adapter).
 
-    Built on the pitch view of ``webapp/staff.py``; when the sheet moves to
-    ``webapp/pitch.py`` only this function changes.
+    The sheet is :func:`webapp.pitch.render_pitch_html` (the public pitch sheet), printed
+    without its screen tool bar. ``layers`` is unused: the sheet reads the current layers.
     """
-    from webapp.requests import PitchQuery
-    from webapp.staff import pitch_context
-    from webapp.text import text
+    del layers
+    from webapp.pitch import render_pitch_html
 
-    query = PitchQuery(lot_id=lot_id, lang=lang, as_of=as_of, profile=profile)
-    context = pitch_context(layers, query)
-    return render_template(
-        "staff/pitch.html",
-        lang=lang,
-        t=text(lang),
-        as_of=as_of.isoformat(),
-        produced_on=dt.date.today().isoformat(),
-        other_lang="en" if lang == "ja" else "ja",
-        other_lang_url="",
-        **context,
-    )
+    return render_pitch_html(lot_id, profile, lang, as_of=as_of, for_print=True)
 
 
 def _static_fetcher() -> Any:
@@ -62,6 +52,9 @@ def _static_fetcher() -> Any:
                 raise ValueError(msg)
             relative = url.split(marker, 1)[1].split("?", 1)[0]
             path = (STATIC_DIR / relative).resolve()
+            named = FINGERPRINTED.match(path.name)
+            if not path.is_file() and named:  # pitch.<digest>.css is pitch.css
+                path = path.with_name(named["stem"] + named["ext"])
             if STATIC_DIR not in path.parents or not path.is_file():
                 msg = f"no static file {relative[:80]!r}"
                 raise ValueError(msg)
@@ -94,11 +87,8 @@ def pitch_pdf(
         html = pitch_sheet_html(layers, lot_id, profile, lang, as_of)
         if firm:
             label = gettext_in(lang, "Prepared for")
-            html = html.replace(
-                '<main class="sheet">',
-                f'<main class="sheet"><p class="prepared-for">{escape(label)}: {escape(firm)}</p>',
-                1,
-            )
+            banner = f'<p class="prepared-for">{escape(label)}: {escape(firm)}</p>'
+            html = re.sub(r"(<main\b[^>]*>)", r"\1" + banner.replace("\\", "\\\\"), html, count=1)
         documents.append(
             HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[css])
         )

@@ -1,7 +1,16 @@
-"""A real server (werkzeug in a thread) and a headless Debian Chromium driven by selenium."""
+"""A real server (werkzeug in a thread) and a headless Debian Chromium driven by selenium.
+
+One server and one browser serve the whole session. The browser asks for Japanese first
+(``--lang=ja`` and the ``intl.accept_languages`` preference), as a Japanese user's does;
+tests that need English say ``?lang=en`` or use :func:`accept_language`. A ``?lang=``
+choice is remembered in a cookie, so a test that relies on ``Accept-Language`` clears the
+cookies first. Screenshots go to :func:`artifacts` (``tests/artifacts/``, git-ignored;
+``SITING_ARTIFACTS`` moves it).
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +23,27 @@ from tests.shapes import write_dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+BROWSER_LANGUAGES = "ja,en-US;q=0.8,en;q=0.6"
+"""What the session's Chromium sends as Accept-Language (a Japanese user's browser)."""
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The folder where browser tests save screenshots and PDFs (kept after the run)."""
+    folder = Path(os.environ.get("SITING_ARTIFACTS", ARTIFACTS))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def accept_language(driver, languages: str | None) -> None:
+    """Make the browser send ``languages`` as Accept-Language (None: back to its own).
+
+    DevTools adds the header to every request the tab makes.
+    """
+    driver.execute_cdp_cmd("Network.enable", {})
+    headers = {"Accept-Language": languages} if languages else {}
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": headers})
 
 
 def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -70,9 +100,11 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
         "--disable-sync",
         "--no-first-run",
         "--window-size=1280,900",
+        "--lang=ja",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": BROWSER_LANGUAGES})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(str(CHROMEDRIVER))
     browser = webdriver.Chrome(service=service, options=options)

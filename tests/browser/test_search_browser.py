@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT_RESULTS = Path("/tmp/siting-search-results.png")
-SCREENSHOT_PROBLEMS = Path("/tmp/siting-search-problems.png")
-SCREENSHOT_PITCH = Path("/tmp/siting-pitch.png")
 
 DEPOT = {
     "land_m2_min": "3000",
@@ -43,12 +38,7 @@ def _wait(driver, condition, timeout: float = 30):
 
 def _open_search(driver, server: str, lang: str = "en") -> None:
     driver.get(f"{server}/search?lang={lang}")
-    _wait(
-        driver,
-        lambda d: d.execute_script(
-            "return window.sitingSearch && Object.keys(window.sitingSearch.lotIndex()).length;"
-        ),
-    )
+    _wait(driver, lambda d: d.find_elements("css selector", "#search-map[data-ready='true']"))
 
 
 def _set(driver, name: str, value: str) -> None:
@@ -75,7 +65,7 @@ def _submit_and_wait(driver) -> None:
         driver,
         lambda d: (
             d.find_elements("css selector", "#results[data-loaded='true']")
-            or d.find_element("id", "problems").is_displayed()
+            or d.find_element("id", "profile-form-problems").is_displayed()
         ),
     )
 
@@ -95,14 +85,14 @@ def test_search_shows_cards_within_the_drive_limit(server: str, driver) -> None:
         item = card.find_element("css selector", "ul.drive li[data-kind='interchange']")
         assert float(item.get_attribute("data-minutes")) <= 8
         assert "✓" in card.find_element("css selector", "ul.checks").text
-        assert "Pitch sheet" in card.find_element("css selector", ".pitch-links").text
+        assert "Pitch sheet" in card.find_element("css selector", ".card-actions").text
     notes = driver.find_element("id", "result-notes").text
     assert "illustrative" in notes
-    assert "assumed speeds" in notes
+    assert "assumed speeds" in driver.find_element("id", "illustrative-banner").text
     assert _severe(driver) == []
 
 
-def test_clicking_a_card_highlights_its_lots(server: str, driver) -> None:
+def test_clicking_a_card_highlights_its_lots(server: str, driver, artifacts) -> None:
     _open_search(driver, server)
     _fill_depot(driver)
     _submit_and_wait(driver)
@@ -112,34 +102,40 @@ def test_clicking_a_card_highlights_its_lots(server: str, driver) -> None:
     _wait(driver, lambda _d: "selected" in card.get_attribute("class"))
     highlighted = driver.execute_script("return window.sitingSearch.highlighted;")
     assert highlighted == lots
-    colours = driver.execute_script(
-        "const s = window.sitingSearch;"
-        "return arguments[0].map(id => s.lotIndex()[id].options.color);",
-        lots,
+    _wait(
+        driver,
+        lambda d: (
+            d.find_element("id", "search-map").get_attribute("data-highlighted") == " ".join(lots)
+        ),
     )
     expected = driver.execute_script("return window.sitingSearch.highlightColour;")
-    assert colours == [expected] * len(lots)
     # the highlighted lot is drawn as an SVG path in that colour
-    paths = driver.find_elements("css selector", f".leaflet-overlay-pane path[stroke='{expected}']")
+    paths = driver.find_elements("css selector", f"#search-map path[stroke='{expected}']")
     assert len(paths) >= len(lots)
-    driver.save_screenshot(str(SCREENSHOT_RESULTS))
+    driver.save_screenshot(str(artifacts / "search-highlight-en.png"))
     assert _severe(driver) == []
 
 
-def test_pitch_link_opens_the_sheet(server: str, driver) -> None:
+def test_pitch_button_posts_the_figures_to_the_sheet(server: str, driver, artifacts) -> None:
     _open_search(driver, server)
     _fill_depot(driver)
     _submit_and_wait(driver)
-    link = driver.find_element("css selector", "#matches .result-card .pitch-link")
-    driver.get(link.get_attribute("href"))
-    _wait(driver, lambda d: d.execute_script("return !!window.sitingPitch;"))
+    form = driver.find_element("css selector", "#matches .result-card form.pitch-form")
+    assert form.get_attribute("method") == "post"
+    # open the sheet in this tab (the button opens a new one)
+    driver.execute_script("arguments[0].removeAttribute('target'); arguments[0].submit();", form)
+    _wait(
+        driver, lambda d: d.find_elements("css selector", "#pitch-map[data-overlay-ready='true']")
+    )
+    assert "?" not in driver.current_url  # no figure travelled in the URL
     assert "076-220-2225" in driver.find_element("id", "contact").text
-    assert driver.find_elements("css selector", "#pitch-map .leaflet-overlay-pane path")
-    driver.save_screenshot(str(SCREENSHOT_PITCH))
+    assert driver.find_elements("id", "grant-table")
+    assert driver.find_elements("css selector", "#pitch-map path")
+    driver.save_screenshot(str(artifacts / "pitch-from-search-en.png"))
     assert _severe(driver) == []
 
 
-def test_invalid_form_lists_problems_and_keeps_values(server: str, driver) -> None:
+def test_invalid_form_shows_each_problem_next_to_its_field(server: str, driver, artifacts) -> None:
     from selenium.webdriver.support.ui import Select
 
     _open_search(driver, server)
@@ -147,9 +143,12 @@ def test_invalid_form_lists_problems_and_keeps_values(server: str, driver) -> No
     _set(driver, "land_m2_min", "9000")  # above the maximum of 6000
     driver.get_log("browser")
     _submit_and_wait(driver)
-    box = driver.find_element("id", "problems")
+    box = driver.find_element("id", "profile-form-problems")
     assert box.is_displayed()
-    assert "must be >= min" in box.text
+    note = driver.find_element("id", "land_m2_max-error")
+    assert note.is_displayed()
+    assert "at least the smallest area (9,000 m²)" in note.text
+    assert driver.find_element("name", "land_m2_max").get_attribute("aria-invalid") == "true"
     assert driver.find_elements("css selector", "#results .result-card") == []
     assert (
         Select(driver.find_element("name", "industry")).first_selected_option.get_attribute("value")
@@ -159,7 +158,7 @@ def test_invalid_form_lists_problems_and_keeps_values(server: str, driver) -> No
     assert driver.find_element("name", "land_m2_max").get_attribute("value") == "6000"
     assert driver.find_element("name", "investment_land").get_attribute("value") == "60000000"
     assert driver.find_element("id", "as_of").get_attribute("value") == "2021-04-01"
-    driver.save_screenshot(str(SCREENSHOT_PROBLEMS))
+    driver.save_screenshot(str(artifacts / "search-problems-en.png"))
     # Chromium logs the 400 answer itself as a failed resource; nothing else may be severe
     severe = [e for e in _severe(driver) if "/api/match" not in e["message"]]
     assert severe == []
@@ -174,4 +173,5 @@ def test_japanese_page_in_the_browser(server: str, driver) -> None:
     card = driver.find_elements("css selector", "#matches .result-card")[0]
     assert "分" in card.find_element("css selector", "ul.drive").text
     assert "提案書" in card.text
+    assert "区画" in card.find_element("css selector", "h3").text
     assert _severe(driver) == []

@@ -69,8 +69,9 @@ def test_match_text_in_japanese_and_the_log_has_no_name(profile_file: Path, tmp_
         str(log),
     )
     assert code == 0, out
-    assert "時点で全条件を満たす区画はありません" in out
-    assert "惜しい区画" in out
+    assert "2026年11月28日時点で分譲中の区画はありません" in out
+    assert "条件に最も近い区画" in out
+    assert "から分譲済" in out
     assert "株式会社テスト物流" not in log.read_text(encoding="utf-8")
 
     code, out = run("demand", "--log", str(log))
@@ -93,10 +94,16 @@ def test_match_rejects_a_bad_profile_with_every_problem(tmp_path: Path) -> None:
     )
     code, out = run("match", str(path), "--data", str(ROOT / "data"), "--no-log")
     assert code != 0
-    assert "mining" in out
-    assert "colour" in out
-    assert "max" in out
-    assert "min" in out
+    assert "Industry: Choose one of the listed options." in out
+    assert "colour: not a field of a firm profile." in out
+    assert (
+        "Area at most (m²): The largest area must be at least the smallest area (5,000 m²)." in out
+    )
+
+    code, out = run("match", str(path), "--data", str(ROOT / "data"), "--no-log", "--lang", "ja")
+    assert code != 0
+    assert "エラー:" in out
+    assert "業種: 一覧から選んでください。" in out
 
 
 def test_match_rejects_a_bad_date(profile_file: Path) -> None:

@@ -103,3 +103,56 @@ def test_lots_with_no_event_yet_have_no_status(layers) -> None:
     lots = status_as_of(layers, "1975-01-01")
     assert lots["status"].isna().all()
     assert not lots["status_known"].any()
+
+
+def _park_of_three() -> object:
+    """A park of three lots (100, 300 and 600 m²): two open in 2014, the third in 2016."""
+    from types import SimpleNamespace
+
+    lots = pd.DataFrame(
+        {"lot_id": ["p/1", "p/2", "p/3"], "park_id": "p", "area_m2": [100.0, 300.0, 600.0]}
+    )
+    events = pd.DataFrame(
+        [
+            ("p/1", "2014-01-01", "available"),
+            ("p/2", "2014-01-01", "available"),
+            ("p/3", "2014-01-01", "planned"),
+            ("p/2", "2015-06-01", "sold"),
+            ("p/3", "2016-01-01", "available"),
+            ("p/1", "2017-03-01", "negotiating"),
+            ("p/1", "2018-01-01", "sold"),
+        ],
+        columns=["lot_id", "date", "status"],
+    )
+    return SimpleNamespace(lots=lots, lot_events=events, lots_of=lambda _p: lots)
+
+
+def test_sold_share_counts_only_lots_on_the_market() -> None:
+    from parks.lots import sold_share_history
+
+    history = sold_share_history(_park_of_three(), "p")
+    # by hand: 2015-06 300 of 400 m² on the market; 2016 the 600 m² lot opens: 300 of 1,000;
+    # 2017 lot 1 is in talks (still on the market); 2018 lots 1 and 2 sold: 400 of 1,000
+    assert history["date"].tolist() == [
+        "2014-01-01",
+        "2015-06-01",
+        "2016-01-01",
+        "2017-03-01",
+        "2018-01-01",
+    ]
+    assert history["sold_share"].round(4).tolist() == [0.0, 0.75, 0.3, 0.3, 0.4]
+    assert history["lots"].tolist() == [2, 2, 3, 3, 3]
+    assert history["available_lots"].tolist() == [2, 1, 2, 1, 1]
+
+
+def test_lot_history_is_in_date_order() -> None:
+    from types import SimpleNamespace
+
+    from parks.lots import lot_history
+
+    fake = _park_of_three()
+    layers = SimpleNamespace(
+        lot_events=fake.lot_events.iloc[::-1],
+        lot=lambda lot_id: fake.lots.set_index("lot_id").loc[lot_id],
+    )
+    assert lot_history(layers, "p/1")["status"].tolist() == ["available", "negotiating", "sold"]

@@ -55,22 +55,46 @@ def test_full_profile_maps_every_field() -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("change", "field", "expected"),
     [
-        ({"investment_jpy": {"land": -1}}, "$.investment_jpy.land: -1 is less than the minimum"),
-        ({"industry": "steel"}, "$.industry: 'steel' is not one of"),
-        ({"land_m2": {"min": 500, "max": 100}}, "$.land_m2: max (100) must be >= min (500)"),
-        ({"colour": "red"}, "'colour' was unexpected"),
-        ({"operational_by": "next year"}, "$.operational_by: 'next year' is not a 'date'"),
-        ({"new_hires": 3, "new_hires_residents": 4}, "$.new_hires_residents: 4 must be <="),
-        ({"new_hires": 9, "regular_employees": 5}, "$.new_hires: 9 must be <= regular_employees"),
-        ({"investment_jpy": {"land": 1.5}}, "$.investment_jpy.land: 1.5 is not of type 'integer'"),
+        ({"investment_jpy": {"land": -1}}, "investment_jpy.land", "Enter 0 or more."),
+        ({"industry": "steel"}, "industry", "Choose one of the listed options."),
+        (
+            {"land_m2": {"min": 500, "max": 100}},
+            "land_m2.max",
+            "The largest area must be at least the smallest area (500 m²).",
+        ),
+        ({"colour": "red"}, "", "colour: not a field of a firm profile."),
+        ({"operational_by": "next year"}, "operational_by", "Enter a date such as 2025-04-01"),
+        (
+            {"new_hires": 3, "new_hires_residents": 4},
+            "new_hires_residents",
+            "This cannot be more than the new hires (3).",
+        ),
+        (
+            {"new_hires": 9, "regular_employees": 5},
+            "new_hires",
+            "New hires cannot be more than the regular employees after the project (5)",
+        ),
+        ({"investment_jpy": {"land": 1.5}}, "investment_jpy.land", "Enter a whole number."),
     ],
 )
-def test_each_kind_of_problem_is_reported(change: dict, expected: str) -> None:
+def test_each_kind_of_problem_names_its_field_and_the_fix(
+    change: dict, field: str, expected: str
+) -> None:
     with pytest.raises(InvalidFirmProfileError) as info:
         validate_profile({**MINIMAL, **change})
-    assert any(expected in problem for problem in info.value.problems), info.value.problems
+    found = [(p.field, p.message.english()) for p in info.value.details]
+    assert any(f == field and expected in text for f, text in found), found
+
+
+def test_a_missing_required_field_is_named() -> None:
+    data = {k: v for k, v in MINIMAL.items() if k != "industry"}
+    with pytest.raises(InvalidFirmProfileError) as info:
+        validate_profile(data)
+    assert [(p.field, p.message.english()) for p in info.value.details] == [
+        ("industry", "This is required.")
+    ]
 
 
 def test_every_problem_is_listed_at_once() -> None:
@@ -84,26 +108,26 @@ def test_every_problem_is_listed_at_once() -> None:
     }
     with pytest.raises(InvalidFirmProfileError) as info:
         validate_profile(bad)
-    problems = info.value.problems
+    problems = info.value.details
     assert len(problems) == 4
-    assert [p.split(":")[0] for p in problems] == [
-        "$",
-        "$.industry",
-        "$.investment_jpy.building",
-        "$.land_m2",
+    assert [p.field for p in problems] == [
+        "",
+        "industry",
+        "investment_jpy.building",
+        "land_m2.max",
     ]
 
 
 def test_missing_required_fields_are_all_named() -> None:
     with pytest.raises(InvalidFirmProfileError) as info:
         validate_profile({})
-    text = " ".join(info.value.problems)
-    for name in ("industry", "project", "origin"):
-        assert f"'{name}' is a required property" in text
+    assert [(p.field, p.message.english()) for p in info.value.details] == [
+        (name, "This is required.") for name in ("industry", "origin", "project")
+    ]
 
 
 def test_non_object_is_rejected() -> None:
-    with pytest.raises(InvalidFirmProfileError, match="is not of type 'object'"):
+    with pytest.raises(InvalidFirmProfileError, match=r"a group of fields \(a JSON object\)"):
         validate_profile(["manufacturing"])
 
 

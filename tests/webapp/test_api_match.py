@@ -69,13 +69,33 @@ def test_invalid_profile_gets_400_with_every_problem(client) -> None:
     bad["investment_jpy"]["land"] = -5
     bad["land_m2"] = {"min": 9000, "max": 100}
     bad["favourite_colour"] = "blue"
-    response = client.post("/api/match", json=bad)
+    response = client.post("/api/match", json=bad, headers={"Accept-Language": "en"})
     assert response.status_code == 400
-    problems = " ".join(response.get_json()["problems"])
-    assert "mining" in problems
-    assert "-5" in problems
-    assert "favourite_colour" in problems
-    assert "max" in problems
+    body = response.get_json()
+    assert len(body["problems"]) == 4
+    assert "favourite_colour: not a field of a firm profile." in body["problems"]
+    # each field problem names the field and what to enter, for the form to show beside it
+    fields = {f["field"]: (f["form_field"], f["message"]) for f in body["fields"]}
+    assert fields == {
+        "industry": ("industry", "Choose one of the listed options."),
+        "investment_jpy.land": ("investment_land", "Enter 0 or more."),
+        "land_m2.max": (
+            "land_m2_max",
+            "The largest area must be at least the smallest area (9,000 m²).",
+        ),
+    }
+
+
+def test_profile_problems_come_in_japanese(client) -> None:
+    bad = profile()
+    bad["land_m2"] = {"min": 20000, "max": 10000}
+    del bad["industry"]
+    response = client.post("/api/match", json=bad, headers={"Accept-Language": "ja"})
+    assert response.status_code == 400
+    fields = {f["field"]: (f["label"], f["message"]) for f in response.get_json()["fields"]}
+    assert fields["industry"] == ("業種", "必須項目です。")
+    assert fields["land_m2.max"][0] == "面積の上限 (m²)"
+    assert "20,000 m²" in fields["land_m2.max"][1]
 
 
 @pytest.mark.parametrize(

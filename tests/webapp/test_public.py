@@ -160,7 +160,7 @@ def test_every_linked_asset_is_served(client) -> None:
     ],
 )
 def test_bad_query_is_400_html(client, query: str, message: str) -> None:
-    response = client.get(f"/?{query}")
+    response = client.get(f"/?{query}", headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert response.mimetype == "text/html"
     assert message in response.get_data(as_text=True)

@@ -153,9 +153,11 @@ def test_form_problems_are_all_reported() -> None:
                 "investment_land": "lots",
             }
         )
-    text = " ".join(caught.value.problems)
-    assert "new_hires must be a whole number; got '2.5'" in text
-    assert "investment_land must be a whole number; got 'lots'" in text
-    assert "mining" in text
-    assert "origin" in text  # required, missing
-    assert "max (100) must be >= min (9000)" in text
+    found = {(p.field, p.message.english()) for p in caught.value.details}
+    assert found == {
+        ("new_hires", "Enter a whole number."),
+        ("investment_jpy.land", "Enter a whole number."),
+        ("industry", "Choose one of the listed options."),
+        ("origin", "This is required."),
+        ("land_m2.max", "The largest area must be at least the smallest area (9,000 m²)."),
+    }

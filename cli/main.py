@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "cli.access_cmds",
     "cli.grants_cmds",
     "cli.match_cmds",
+    "cli.staff_cmds",
     "cli.planner_cmds",
 )
 """Modules that each define ``register(group)``; a missing one is skipped."""

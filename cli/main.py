@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "cli.match_cmds",
     "cli.serve_cmds",
     "cli.demand_cmds",
+    "cli.staff_cmds",
     "cli.planner_cmds",
 )
 """Modules that each define ``register(group)``; a missing one is skipped."""

@@ -182,7 +182,7 @@ class AccessNetwork:
         return self._grids[profile]
 
 
-_CACHE: dict[tuple[int, int], tuple[weakref.ref[Layers], AccessNetwork]] = {}
+_CACHE: dict[tuple[int, ...], tuple[weakref.ref[gpd.GeoDataFrame], AccessNetwork]] = {}
 
 
 def access_network(
@@ -190,24 +190,34 @@ def access_network(
     *,
     speed_profiles: Mapping[str, SpeedProfile] | None = None,
 ) -> AccessNetwork:
-    """Build the routable network of ``layers``, cached per Layers object and speed table.
+    """Build the routable network of ``layers``, cached per road layers and speed table.
+
+    The key is the identity of the frames the network is built from (roads, expressways,
+    destinations, water), not of ``layers`` itself: the inventory store hands out a new
+    Layers object whenever a lot changes, and those share the road frames.
 
     Raises
     ------
     AccessError
         If the roads hold no drivable line or a destination lies outside the network.
     """
-    key = (id(layers), id(speed_profiles))
+    key = (
+        id(layers.roads),
+        id(layers.expressways),
+        id(layers.destinations),
+        id(layers.water),
+        id(speed_profiles),
+    )
     hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is layers:
+    if hit is not None and hit[0]() is layers.roads:
         return hit[1]
     profiles = load_speed_profiles() if speed_profiles is None else dict(speed_profiles)
     built = _build_network(layers, profiles)
 
-    def forget(_ref: object, k: tuple[int, int] = key) -> None:
+    def forget(_ref: object, k: tuple[int, ...] = key) -> None:
         _CACHE.pop(k, None)
 
-    _CACHE[key] = (weakref.ref(layers, forget), built)
+    _CACHE[key] = (weakref.ref(layers.roads, forget), built)
     return built
 
 
@@ -294,12 +304,42 @@ def build_access(
         ``isochrones`` (polygons: destination_id, minutes, profile), all in EPSG:4326.
     """
     acc = access_network(layers, speed_profiles=speed_profiles)
+    validate_minutes_input(isochrone_minutes)
+    out = lot_drive_times(layers, layers.lots, profiles=profiles, speed_profiles=speed_profiles)
+    isochrones = [_destination_isochrones(acc, p, isochrone_minutes) for p in profiles]
+    out["isochrones"] = gpd.GeoDataFrame(
+        pd.concat(isochrones, ignore_index=True), geometry="geometry", crs=WEB_CRS
+    )
+    out["isochrones"]["is_approximate"] = True  # assumed speeds, not measured travel times
+    return out
+
+
+def lot_drive_times(
+    layers: Layers,
+    lots: gpd.GeoDataFrame,
+    *,
+    profiles: Sequence[str] = PROFILES,
+    speed_profiles: Mapping[str, SpeedProfile] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Compute the ``lot_access`` table and ``routes`` layer of ``lots`` only.
+
+    The road network of ``layers`` is reused (cached), so this costs seconds for a few
+    hundred lots; the lot import computes new lots' drive times with it before it swaps
+    lots and drive times in together.
+
+    Raises
+    ------
+    InvalidInputError
+        If a speed profile is unknown.
+    AccessError
+        If a lot lies too far from every road.
+    """
+    acc = access_network(layers, speed_profiles=speed_profiles)
     missing = [p for p in profiles if p not in acc.graphs]
     if missing:
         msg = f"unknown speed profile(s) {missing}; known: {', '.join(acc.graphs)}"
         raise InvalidInputError(msg)
-    validate_minutes_input(isochrone_minutes)
-    lots = layers.lots.reset_index(drop=True)
+    lots = lots.reset_index(drop=True)
     lot_att = _attach_lots(acc, lots)
     tables = []
     routes = []
@@ -312,7 +352,6 @@ def build_access(
         tables.append(table)
         if profile == ROUTE_PROFILE and matrix.predecessors is not None:
             routes.append(_routes(acc, graph, lots, lot_att, table, matrix.predecessors, profile))
-    isochrones = [_destination_isochrones(acc, p, isochrone_minutes) for p in profiles]
     route_frame = pd.concat(routes, ignore_index=True) if routes else _empty_routes()
     access_table = pd.concat(tables, ignore_index=True)
     # short provenance: the table has ~10,000 rows; the full text is on routes and isochrones
@@ -320,9 +359,6 @@ def build_access(
     out = {
         "lot_access": access_table,
         "routes": gpd.GeoDataFrame(route_frame, geometry="geometry", crs=WEB_CRS),
-        "isochrones": gpd.GeoDataFrame(
-            pd.concat(isochrones, ignore_index=True), geometry="geometry", crs=WEB_CRS
-        ),
     }
     for frame in out.values():
         frame["is_approximate"] = True  # assumed speeds, not measured travel times

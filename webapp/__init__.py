@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import math
+import shutil
+import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +15,7 @@ from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 
 from parks.data import Layers, load_layers
+from parks.inventory import CurrentLayers, Store, open_store
 from parks.lots import status_as_of
 from webapp.i18n import LANGS
 
@@ -21,7 +26,14 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 """The repository's embedded ``data/`` directory."""
 
 EXTENSION_KEY = "siting"
-"""Key of the loaded :class:`parks.data.Layers` in ``app.extensions``."""
+"""Key of the loaded :class:`parks.data.Layers` (the published baseline) in ``app.extensions``."""
+
+STORE_KEY = "siting_store"
+CURRENT_KEY = "siting_current"
+"""Keys of the inventory store and of its current-layers cache in ``app.extensions``."""
+
+STALE_TEMP_SECONDS = 600
+"""Temporary GeoPackages older than this in the data folder are leftovers of a killed write."""
 
 
 def _finite(value: Any) -> Any:
@@ -87,6 +99,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         TILES=None,
         TILES_ATTRIBUTION=None,
         DEMAND_LOG=str(Path(app.instance_path) / "demand_log.jsonl"),
+        DATABASE_URL=None,
+        STORE_DIR=None,
+        SECRET_KEY=None,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,  # any body; uploads set their own lower bound
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=100,
@@ -103,14 +118,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise ValueError(msg)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Japanese stays readable
 
-    # every layer now: the app serves one consistent snapshot of the dataset
-    app.extensions[EXTENSION_KEY] = load_layers(Path(app.config["DATA_DIR"])).load_all()
+    data_dir = Path(app.config["DATA_DIR"])
+    remove_stale_temp_files(data_dir)
+    baseline = load_layers(data_dir).load_all()  # one consistent snapshot of the files
+    app.extensions[EXTENSION_KEY] = baseline
+    store = open_store(
+        app.config["DATABASE_URL"], instance_dir=_store_dir(app), data_dir=data_dir, layers=baseline
+    )
+    app.extensions[STORE_KEY] = store
+    app.extensions[CURRENT_KEY] = CurrentLayers(
+        store, baseline, on_day_change=lambda day: _expire(store, day)
+    )
 
     from webapp import (
         api,
         assets,
         exports,
         i18n,
+        inquiry,
         layers,
         layout,
         openapi,
@@ -120,6 +145,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public,
         security,
         staff,
+        staff_auth,
     )
     from webapp.errors import register_error_handlers
     from webapp.requests import check_request
@@ -129,24 +155,95 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     layout.init_app(app)
     security.init_app(app)
     app.before_request(check_request)
+    staff_auth.init_app(app)
+    staff_auth.exempt_from_csrf(api.bp)
+    staff_auth.exempt_from_csrf(planner.bp)  # anonymous, read-only computations; stores nothing
+    # read-only pages whose POST only carries a firm profile (kept out of URLs), nothing stored
+    staff_auth.exempt_from_csrf(pitch.bp)
+    staff_auth.exempt_from_csrf(pages.bp)
 
     app.register_blueprint(public.bp)
     layers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(inquiry.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pitch.bp)
     app.register_blueprint(exports.bp)
     planner.init_app(app)
+    staff_auth.install_throttles(app)
     register_error_handlers(app)
+    # hold no database connection across a fork (gunicorn --preload): each worker opens its own
+    store.dispose()
     return app
 
 
+def _store_dir(app: Flask) -> Path | None:
+    """Return the folder of the SQLite store (None when a database URL is configured).
+
+    Tests that configure no store get a private one that is removed at exit, so no test
+    writes into the developer's instance folder.
+    """
+    if app.config["DATABASE_URL"]:
+        return Path(app.config["STORE_DIR"]) if app.config["STORE_DIR"] else None
+    if app.config["STORE_DIR"]:
+        return Path(app.config["STORE_DIR"])
+    if app.config.get("TESTING"):
+        private = Path(tempfile.mkdtemp(prefix="siting-store-"))
+        atexit.register(shutil.rmtree, private, True)
+        return private
+    return Path(app.instance_path)
+
+
+def _expire(store: Store, day: dt.date) -> None:
+    from parks.inventory.workflow import expire_negotiations
+
+    expire_negotiations(store, day)
+
+
+def remove_stale_temp_files(data_dir: Path) -> list[Path]:
+    """Delete temporary GeoPackages a killed write left in ``data_dir``; return them."""
+    removed = []
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for path in Path(data_dir).glob("*.tmp.gpkg*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
 def get_layers() -> Layers:
-    """Return the dataset loaded by ``create_app`` (flaskr's ``get_db``)."""
+    """Return the dataset as it is now (flaskr's ``get_db``).
+
+    The published baseline with the lots, their status history and drive times read from
+    the inventory store (every change staff made since), public fields only. Cached per
+    process and rebuilt when the store changes.
+    """
+    current: CurrentLayers = current_app.extensions[CURRENT_KEY]
+    return current.get()
+
+
+def data_revision() -> int:
+    """Return the inventory revision the current layers show (a cache key for rendered pages)."""
+    current: CurrentLayers = current_app.extensions[CURRENT_KEY]
+    current.get()
+    return current.revision or 0
+
+
+def get_baseline() -> Layers:
+    """Return the published baseline exactly as embedded (no store changes)."""
     layers: Layers = current_app.extensions[EXTENSION_KEY]
     return layers
+
+
+def get_store() -> Store:
+    """Return the inventory store opened by ``create_app``."""
+    store: Store = current_app.extensions[STORE_KEY]
+    return store
 
 
 def lots_on(layers: Layers, as_of: dt.date | None) -> gpd.GeoDataFrame:
@@ -171,7 +268,8 @@ def warm_caches(app: Flask) -> None:
     from parks.profile import validate_profile
     from webapp.requests import SPEED_PROFILES
 
-    layers: Layers = app.extensions[EXTENSION_KEY]
+    with app.app_context():
+        layers = get_layers()  # what requests get: the baseline with the store's lots
     profile = validate_profile(
         {"industry": "manufacturing", "project": "new_site", "origin": "inside_city"}
     )
@@ -188,3 +286,5 @@ def warm_caches(app: Flask) -> None:
     for lang in LANGS:
         client.get(f"/?lang={lang}")
     client.get("/api/openapi.json")
+    # hold no database connection across the fork (see create_app)
+    app.extensions[STORE_KEY].dispose()

@@ -467,6 +467,7 @@ def ui_text(lang: Lang) -> dict[str, Any]:
         "route_range": _template(lang, N_("Lots of this park: %(min)s–%(max)s min"), "min", "max"),
         "assumed_speeds": _("Estimated at assumed speeds per road class"),
         "status_as_of": _template(lang, N_("Lot status as of %(date)s"), "date"),
+        "status_verified": _template(lang, N_("Status verified on %(date)s"), "date"),
         "latest_record": _template(lang, N_("latest record: %(date)s"), "date"),
         "status_date_unknown": _("Lot status date unknown"),
         "kind_short": {

@@ -567,6 +567,11 @@ def lot_features(
             "status_label": [status_label(s, lang) for s in statuses],
             "area_m2": [None if (a := _number(v)) is None else round(a) for v in lots["area_m2"]],
             "illustrative": [_flag(v) for v in lots["is_illustrative"]],
+            # when staff last confirmed today's status (the inventory store); not for past dates
+            "verified_on": [
+                None if "status_known" in lots.columns else _text(v)
+                for v in lots.get("status_verified_on", pd.Series([None] * len(lots)))
+            ],
         },
         lots.geometry.values,
     )

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from parks.data import gpkg_path, load_layers
+from parks.data import gpkg_path
 from parks.errors import LotImportError
 from tests.conftest import DATA_DIR
 
@@ -67,34 +67,59 @@ OPEN_TOOLTIPS = """
 """
 
 
-def _payload_data(tmp: Path) -> tuple[Path, str]:
-    """Copy the data, import payload text through the real import path; return (dir, lot id)."""
+def _payload_app(tmp: Path):  # type: ignore[no-untyped-def]
+    """An app over a copy of the data with a private store, payloads imported into it.
+
+    Returns the app and the payload lot's id. The import goes through ``siting import-lots``'s
+    own path (read the file, plan, compute drive times, apply into the store).
+    """
     import parks.lot_import as lot_import
+    from webapp import create_app, data_revision, get_layers, get_store
 
     data_dir = tmp / "data"
-    shutil.copytree(DATA_DIR, data_dir)
-    lots = load_layers(data_dir).lots_of("katatsu")
-    frame = lots[["park_id", "lot_no", "status", "geometry"]].copy().reset_index(drop=True)
-    frame.loc[0, "lot_no"] = SAFE_NO
-    frame.loc[0, "status"] = "available"
-    frame["occupant"] = PAYLOAD
-    frame["source"] = PAYLOAD
-    path = tmp / "lots.geojson"
+    shutil.copytree(DATA_DIR, data_dir, ignore=shutil.ignore_patterns("*.tmp*"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data_dir),
+            "STORE_DIR": str(tmp / "store"),
+            "DEMAND_LOG": str(tmp / "demand.jsonl"),
+        }
+    )
+    with app.app_context():
+        lots = get_layers().lots
+        frame = lots[lots["park_id"] == "katatsu"][["park_id", "lot_no", "status", "geometry"]]
+        frame = frame.copy().reset_index(drop=True)
+        frame.loc[0, "status"] = "available"
+        frame["occupant"] = PAYLOAD  # free text is data: accepted, and must be escaped
+        frame["source"] = PAYLOAD
+        frame.loc[0, "lot_no"] = PAYLOAD
+        path = tmp / "lots.geojson"
+        frame.to_file(path, driver="GeoJSON")
 
-    frame.loc[0, "lot_no"] = PAYLOAD
-    frame.to_file(path, driver="GeoJSON")
-    with pytest.raises(LotImportError, match="is not a lot number"):
-        lot_import.prepare_lot_import(path, data_dir)
+        def plan():  # type: ignore[no-untyped-def]
+            raw, read_problems = lot_import.read_lot_file(path)
+            return lot_import.plan_lot_import(
+                raw,
+                get_layers(),
+                source_name=path.name,
+                read_problems=read_problems,
+                base_revision=data_revision(),
+            )
 
-    # The same import with the lot-number check off, as an older importer would have done.
-    saved = lot_import.LOT_NO_PATTERN
-    lot_import.LOT_NO_PATTERN = re.compile(r"^.*$", re.S)
-    try:
-        plan = lot_import.prepare_lot_import(path, data_dir)
-    finally:
-        lot_import.LOT_NO_PATTERN = saved
-    lot_import.apply_lot_import(plan, data_dir)
-    return data_dir, f"katatsu/{PAYLOAD}"
+        with pytest.raises(LotImportError, match="is not a lot number"):
+            plan()
+        # The same import with the lot-number check off, as an older importer would have done.
+        saved = lot_import.LOT_NO_PATTERN
+        lot_import.LOT_NO_PATTERN = re.compile(r".*", re.S)
+        try:
+            accepted = plan()
+        finally:
+            lot_import.LOT_NO_PATTERN = saved
+        times = lot_import.compute_drive_times(accepted, get_layers())
+        lot_import.apply_lot_import(get_store(), accepted, times, user="xss-test")
+        assert f"katatsu/{PAYLOAD}" in set(get_layers().lots["lot_id"])
+    return app, f"katatsu/{PAYLOAD}"
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +128,11 @@ def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
         pytest.skip("data/kanazawa.gpkg not built")
     from werkzeug.serving import make_server
 
-    from webapp import create_app
+    from webapp import get_layers
 
-    tmp = tmp_path_factory.mktemp("xss")
-    data_dir, lot_id = _payload_data(tmp)
-    area = float(load_layers(data_dir).lot(lot_id)["area_m2"])
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": str(data_dir), "DEMAND_LOG": str(tmp / "demand.jsonl")}
-    )
+    app, lot_id = _payload_app(tmp_path_factory.mktemp("xss"))
+    with app.app_context():
+        area = float(get_layers().lot(lot_id)["area_m2"])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

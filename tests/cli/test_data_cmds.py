@@ -93,26 +93,38 @@ def test_build_data_from_the_raw_sources(
     assert gpkg_path(out).stat().st_size < 20e6
 
 
+def _store_status(data_dir: Path, store_dir: Path, lot_id: str) -> str:
+    from webapp import create_app, get_layers
+
+    app = create_app({"DATA_DIR": str(data_dir), "STORE_DIR": str(store_dir)})
+    with app.app_context():
+        return str(get_layers().lot(lot_id)["status"])
+
+
 def test_import_lots_dry_run_then_apply(runner: CliRunner, data_dir: Path, tmp_path: Path) -> None:
     lots = load_layers(data_dir).lots_of("morimoto-ic")
     frame = lots[["park_id", "lot_no", "status", "geometry"]].copy()
     frame.loc[frame["lot_no"] == "12", "status"] = "reserved"
     path = tmp_path / "official.geojson"
     frame.to_file(path, driver="GeoJSON")
+    store_dir = tmp_path / "store"
+    env = {"SITING_STORE_DIR": str(store_dir)}
 
-    dry = runner.invoke(siting, ["import-lots", str(path), "--data", str(data_dir)])
+    dry = runner.invoke(siting, ["import-lots", str(path), "--data", str(data_dir)], env=env)
     assert dry.exit_code == 0, dry.output
     assert "morimoto-ic/12: status sold → reserved" in dry.output
     assert "dry run" in dry.output
-    assert load_layers(data_dir).lot("morimoto-ic/12")["status"] == "sold"
+    assert _store_status(data_dir, store_dir, "morimoto-ic/12") == "sold"
 
     applied = runner.invoke(
-        siting, ["import-lots", str(path), "--data", str(data_dir), "--apply", "--source", "city"]
+        siting,
+        ["import-lots", str(path), "--data", str(data_dir), "--apply", "--source", "city"],
+        env=env,
     )
     assert applied.exit_code == 0, applied.output
-    lot = load_layers(data_dir).lot("morimoto-ic/12")
-    assert lot["status"] == "reserved"
-    assert lot["source"] == "city"
+    assert _store_status(data_dir, store_dir, "morimoto-ic/12") == "reserved"
+    # the published baseline is untouched: the store holds the change
+    assert load_layers(data_dir).lot("morimoto-ic/12")["status"] == "sold"
 
 
 def test_import_lots_rejects_a_bad_file_with_every_problem(
@@ -124,11 +136,16 @@ def test_import_lots_rejects_a_bad_file_with_every_problem(
     frame.loc[1, "status"] = "unknown"
     path = tmp_path / "bad.geojson"
     frame.to_file(path, driver="GeoJSON")
-    result = runner.invoke(siting, ["import-lots", str(path), "--data", str(data_dir), "--apply"])
+    store_dir = tmp_path / "store"
+    result = runner.invoke(
+        siting,
+        ["import-lots", str(path), "--data", str(data_dir), "--apply"],
+        env={"SITING_STORE_DIR": str(store_dir)},
+    )
     assert result.exit_code != 0
     assert "'sold?'" in result.output
     assert "'unknown'" in result.output
-    assert load_layers(data_dir).lot("morimoto-ic/1")["status"] == "sold"
+    assert _store_status(data_dir, store_dir, "morimoto-ic/1") == "sold"
 
 
 def test_check_data_prints_every_check_and_passes_on_the_embedded_dataset(

@@ -1,205 +1,152 @@
-"""Importing an official lot layer: every problem listed, nothing written unless all is well."""
+"""Importing an official lot layer: read from memory, every problem listed, one-transaction swap."""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
+import io
+import time
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+import shapely
 from shapely import affinity
-from shapely.geometry import Polygon
 
-from geo.crs import METRIC_CRS, WEB_CRS
-from parks.data import gpkg_path, load_layers
+from geo.crs import METRIC_CRS
+from parks.data import load_layers
 from parks.errors import LotImportError
-from parks.lot_import import apply_lot_import, prepare_lot_import
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A private copy of the embedded dataset."""
-    target = tmp_path / "data"
-    target.mkdir()
-    shutil.copyfile(gpkg_path(ROOT / "data"), gpkg_path(target))
-    return target
+from parks.inventory import CurrentLayers, open_store
+from parks.lot_import import (
+    MAX_PROBLEMS,
+    apply_lot_import,
+    compute_drive_times,
+    prepare_lot_import,
+)
+from tests.conftest import DATA_DIR
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@pytest.fixture(scope="module")
+def baseline():
+    return load_layers(DATA_DIR)
 
 
-def official_katatsu(data_dir: Path) -> gpd.GeoDataFrame:
-    """Katatsu's lots as the city might send them: two lots merged, one still for sale."""
-    lots = load_layers(data_dir).lots_of("katatsu")
+def katatsu(baseline) -> gpd.GeoDataFrame:
+    """Katatsu's lots as the city might send them, one back on sale."""
+    lots = baseline.lots_of("katatsu")
     frame = lots[["park_id", "lot_no", "status", "geometry"]].copy().reset_index(drop=True)
     frame.loc[0, "status"] = "available"
     frame["source"] = "金沢市 企業立地課, lot plan 2026-11"
     return frame
 
 
-def write(frame: gpd.GeoDataFrame, path: Path) -> Path:
-    frame.to_file(path, driver="GPKG" if path.suffix == ".gpkg" else "GeoJSON")
-    return path
+def gpkg_bytes(frame: gpd.GeoDataFrame, tmp_path: Path) -> bytes:
+    path = tmp_path / "lots.gpkg"
+    frame.to_file(path, driver="GPKG")
+    return path.read_bytes()
 
 
-def test_a_good_file_gives_a_diff_and_writes_nothing_until_applied(
-    data_dir: Path, tmp_path: Path
-) -> None:
-    before = digest(gpkg_path(data_dir))
-    path = write(official_katatsu(data_dir), tmp_path / "lots.gpkg")
-    plan = prepare_lot_import(path, data_dir)
-    assert digest(gpkg_path(data_dir)) == before
-    assert "katatsu/1: status sold → available" in plan.diff_text()
-    assert not plan.added
-    assert not plan.removed
-
-    apply_lot_import(plan, data_dir)
-    after = load_layers(data_dir)
-    lot = after.lot("katatsu/1")
-    assert lot["status"] == "available"
-    assert not bool(lot["is_illustrative"])
-    assert lot["source"] == "金沢市 企業立地課, lot plan 2026-11"
-    # other parks keep their lots
-    assert len(after.lots_of("morimoto-ic")) == 18
-    # the change is recorded in the history
-    events = after.lot_events[after.lot_events["lot_id"] == "katatsu/1"]
-    assert events.iloc[-1]["status"] == "available"
-
-
-def test_geojson_in_the_metric_crs_is_accepted(data_dir: Path, tmp_path: Path) -> None:
-    frame = official_katatsu(data_dir).to_crs(METRIC_CRS)
-    plan = prepare_lot_import(write(frame, tmp_path / "lots.gpkg"), data_dir)
-    assert len(plan.lots[plan.lots["park_id"] == "katatsu"]) == len(frame)
-
-
-def test_every_problem_is_listed_and_nothing_is_written(data_dir: Path, tmp_path: Path) -> None:
-    before = digest(gpkg_path(data_dir))
-    frame = official_katatsu(data_dir)
-    frame.loc[1, "status"] = "for sale"
-    frame.loc[2, "park_id"] = "kanazawa-port"
-    frame.loc[3, "geometry"] = frame.geometry[4]  # overlaps lot 5 exactly
-    bowtie = Polygon([(136.64, 36.63), (136.641, 36.631), (136.641, 36.63), (136.64, 36.631)])
-    frame.loc[5, "geometry"] = bowtie
-    far = affinity.translate(frame.geometry[6], xoff=0.1)  # about 9 km east
-    frame.loc[6, "geometry"] = far
-    frame.loc[7, "lot_no"] = frame.loc[8, "lot_no"]
-    path = write(frame, tmp_path / "bad.gpkg")
+def problems_of(data: bytes, name: str, layers) -> str:
     with pytest.raises(LotImportError) as info:
-        prepare_lot_import(path, data_dir)
-    text = "\n".join(info.value.problems)
-    assert "unknown status 'for sale'" in text
-    assert "unknown park_id 'kanazawa-port'" in text
-    assert "invalid geometry (Self-intersection" in text
-    assert "lies outside every park" in text
-    assert "overlap by" in text
-    assert "appears more than once" in text
-    assert digest(gpkg_path(data_dir)) == before
+        prepare_lot_import(data, name, layers)
+    return "\n".join(info.value.problems)
 
 
-def test_missing_columns_are_named(data_dir: Path, tmp_path: Path) -> None:
-    frame = official_katatsu(data_dir).drop(columns=["status", "lot_no"])
-    with pytest.raises(LotImportError, match=r"missing column.*lot_no.*status"):
-        prepare_lot_import(write(frame, tmp_path / "x.gpkg"), data_dir)
+def test_every_problem_is_listed_with_row_numbers(baseline, tmp_path: Path) -> None:
+    frame = katatsu(baseline)
+    frame["available_from"] = "2026-12-01"
+    frame.loc[1, "available_from"] = "2021-02-30"  # impossible date must not hide the rest
+    frame.loc[2, "status"] = "for sale"
+    frame.loc[3, "park_id"] = "kanazawa-port"
+    frame.loc[4, "lot_no"] = "a/b/../c"
+    frame.loc[5, "lot_no"] = "x" * 5000
+    frame.loc[6, "lot_no"] = "a\nb"
+    frame.loc[7, "lot_no"] = ""
+    frame.loc[8, "geometry"] = frame.geometry[9]  # overlaps row 10 exactly
+    sliver = shapely.Polygon([(136.64, 36.63), (136.6401, 36.63), (136.64, 36.63 + 1e-9)])
+    frame.loc[11, "geometry"] = sliver
+    frame.loc[12, "geometry"] = affinity.translate(frame.geometry[12], xoff=0.1)  # 9 km east
+    frame.loc[14, "lot_no"] = frame.loc[15, "lot_no"]
+    text = problems_of(gpkg_bytes(frame, tmp_path), "bad.gpkg", baseline)
+    assert "row 2: available_from '2021-02-30' is not a date" in text
+    assert "row 3: unknown status 'for sale'" in text
+    assert "row 4: unknown park_id 'kanazawa-port'" in text
+    assert "row 5: lot_no 'a/b/../c' is not a lot number" in text
+    assert "row 6: lot_no 'xxxxxx" in text
+    assert "row 7: lot_no 'a\\nb' is not a lot number" in text
+    assert "row 8: lot_no None is not a lot number" in text
+    assert "rows 9 and 10 overlap by" in text
+    assert "row 12: the outline covers" in text or "row 12: invalid outline" in text
+    assert "row 13: lies outside every park" in text
+    assert "appears already in row" in text
+    assert len(text) < 5000  # the 5,000-character lot number is cut short
 
 
-def test_a_wrongly_declared_crs_is_caught(data_dir: Path, tmp_path: Path) -> None:
-    frame = official_katatsu(data_dir)
-    lying = frame.set_crs(METRIC_CRS, allow_override=True)  # degrees read as metres
-    with pytest.raises(LotImportError, match="is the file's CRS right"):
-        prepare_lot_import(write(lying, tmp_path / "x.gpkg"), data_dir)
+def test_attribute_only_files_get_a_clear_message(baseline, tmp_path: Path) -> None:
+    frame = katatsu(baseline)
+    csv = frame.drop(columns="geometry").to_csv(index=False).encode()
+    assert "The CSV has no geometry" in problems_of(csv, "lots.csv", baseline)
+    path = tmp_path / "table.gpkg"
+    gpd.pd.DataFrame(frame.drop(columns="geometry")).to_csv(tmp_path / "x.csv")
+    import pyogrio
+
+    pyogrio.write_dataframe(gpd.pd.DataFrame(frame.drop(columns="geometry")), path, layer="t")
+    assert "only attribute tables" in problems_of(path.read_bytes(), "table.gpkg", baseline)
+    assert "unknown file kind" in problems_of(b"hello", "notes.txt.exe", baseline)
 
 
-@pytest.mark.filterwarnings("ignore:'crs' was not provided")
-def test_a_file_without_crs_is_rejected(data_dir: Path, tmp_path: Path) -> None:
-    frame = official_katatsu(data_dir)
-    # a shapefile without its .prj has no CRS at all
-    shp = tmp_path / "nocrs.shp"
-    frame.set_crs(None, allow_override=True).to_file(shp)
-    shp.with_suffix(".prj").unlink(missing_ok=True)
-    with pytest.raises(LotImportError, match="no CRS"):
-        prepare_lot_import(shp, data_dir)
+def test_csv_with_wkt_and_zipped_shapefile_are_read(baseline, tmp_path: Path) -> None:
+    frame = katatsu(baseline)
+    csv = frame.assign(wkt=frame.geometry.to_wkt()).drop(columns="geometry")
+    plan = prepare_lot_import(csv.to_csv(index=False).encode("utf-8"), "lots.csv", baseline)
+    assert "katatsu/1: status sold → available" in plan.diff_text()
+    shp = tmp_path / "shp" / "lots.shp"
+    shp.parent.mkdir()
+    frame.to_crs(METRIC_CRS).to_file(shp, engine="pyogrio")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in shp.parent.iterdir():
+            archive.write(part, f"folder/{part.name}")  # inside a folder, as Windows zips do
+    plan = prepare_lot_import(buffer.getvalue(), "lots.zip", baseline)
+    assert len(plan.lots) == len(frame)
 
 
-def test_a_lot_in_another_park_than_declared_is_caught(data_dir: Path, tmp_path: Path) -> None:
-    frame = official_katatsu(data_dir)
-    frame.loc[0, "park_id"] = "inaho"
-    with pytest.raises(LotImportError, match="declared in park inaho but lies in katatsu"):
-        prepare_lot_import(write(frame, tmp_path / "x.gpkg"), data_dir)
+def test_overlap_check_is_indexed_and_bounded(baseline) -> None:
+    lot = baseline.lots_of("katatsu").geometry.iloc[0]
+    frame = gpd.GeoDataFrame(
+        {
+            "park_id": ["katatsu"] * 1500,
+            "lot_no": [f"X{i}" for i in range(1500)],
+            "status": ["available"] * 1500,
+        },
+        geometry=[lot] * 1500,  # every lot on top of every other: 1.1 million pairs
+        crs="EPSG:4326",
+    )
+    start = time.perf_counter()
+    text = problems_of(frame.to_json().encode(), "lots.geojson", baseline)
+    assert time.perf_counter() - start < 20
+    assert "the check stopped after 50 pairs" in text
+    assert len(text.splitlines()) <= MAX_PROBLEMS + 1
 
 
-def test_missing_file_is_a_clear_error(data_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(LotImportError, match="file not found"):
-        prepare_lot_import(tmp_path / "nope.gpkg", data_dir)
-
-
-def test_zipped_shapefile_is_read(data_dir: Path, tmp_path: Path) -> None:
-    import zipfile
-
-    frame = official_katatsu(data_dir)
-    shp_dir = tmp_path / "shp"
-    shp_dir.mkdir()
-    frame.to_file(shp_dir / "lots.shp")
-    archive = tmp_path / "lots.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        for part in shp_dir.iterdir():
-            zf.write(part, part.name)
-    plan = prepare_lot_import(archive, data_dir)
-    assert "katatsu/1" in plan.diff_text()
-
-
-def test_a_failed_write_leaves_the_old_data(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    plan = prepare_lot_import(write(official_katatsu(data_dir), tmp_path / "l.gpkg"), data_dir)
-    before = digest(gpkg_path(data_dir))
-    import geo.io
-
-    calls = {"n": 0}
-    real = geo.io._write_one
-
-    def fail_second(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("disk full")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(geo.io, "_write_one", fail_second)
-    with pytest.raises(OSError, match="disk full"):
-        apply_lot_import(plan, data_dir)
-    assert digest(gpkg_path(data_dir)) == before
-    assert not list(data_dir.glob("*.tmp.gpkg"))
-
-
-def test_imported_layer_is_stored_in_wgs84(data_dir: Path, tmp_path: Path) -> None:
-    frame = official_katatsu(data_dir).to_crs(METRIC_CRS)
-    plan = prepare_lot_import(write(frame, tmp_path / "m.gpkg"), data_dir)
-    apply_lot_import(plan, data_dir)
-    assert load_layers(data_dir).lots.crs == WEB_CRS
-
-
-@pytest.mark.parametrize(
-    "lot_no",
-    ['<img src=x onerror="alert(1)">', "<script>alert(1)</script>", "a/b", "a b", "x" * 33, "-1"],
-)
-def test_lot_numbers_are_restricted_to_safe_characters(
-    data_dir: Path, tmp_path: Path, lot_no: str
-) -> None:
-    frame = official_katatsu(data_dir)
-    frame.loc[1, "lot_no"] = lot_no
-    path = write(frame, tmp_path / "lots.geojson")
-    before = digest(gpkg_path(data_dir))
-    with pytest.raises(LotImportError, match="is not a lot number"):
-        prepare_lot_import(path, data_dir)
-    assert digest(gpkg_path(data_dir)) == before
-
-
-@pytest.mark.parametrize("lot_no", ["P2-1", "A.3", "第1区画", "12_b"])
-def test_ordinary_lot_numbers_pass(data_dir: Path, tmp_path: Path, lot_no: str) -> None:
-    frame = official_katatsu(data_dir)
-    frame.loc[1, "lot_no"] = lot_no
-    plan = prepare_lot_import(write(frame, tmp_path / "lots.geojson"), data_dir)
-    assert f"katatsu/{lot_no}" in plan.added
+def test_apply_swaps_lots_and_drive_times_at_once(baseline, tmp_path: Path) -> None:
+    store = open_store(instance_dir=tmp_path / "store", data_dir=DATA_DIR)
+    current = CurrentLayers(store, baseline)
+    layers = current.get()
+    frame = katatsu(baseline)
+    gone = f"katatsu/{frame.loc[17, 'lot_no']}"
+    frame = frame.drop(index=17)  # one lot removed
+    plan = prepare_lot_import(
+        frame.to_json().encode(), "lots.geojson", layers, base_revision=current.revision
+    )
+    assert plan.removed == [gone]
+    drive = compute_drive_times(plan, layers)
+    apply_lot_import(store, plan, drive, user="admin")
+    after = current.get()
+    assert after.lot("katatsu/1")["status"] == "available"
+    assert gone not in set(after.lots["lot_id"])
+    access = after.optional("lot_access")
+    assert set(access["lot_id"]) == set(after.lots["lot_id"])
+    # a second apply of the same (now stale) plan is refused
+    with pytest.raises(LotImportError, match="changed since this dry run"):
+        apply_lot_import(store, plan, drive, user="admin")
+    store.dispose()

@@ -14,7 +14,7 @@ from parks.errors import (
     ParkNotFoundError,
     SitingError,
 )
-from webapp import DEFAULT_DATA_DIR, create_app, get_layers
+from webapp import DEFAULT_DATA_DIR, create_app, get_baseline, get_layers
 from webapp.errors import status_for
 
 
@@ -55,7 +55,10 @@ def test_missing_dataset(tmp_path: Path) -> None:
 
 def test_layers_loaded_once(app) -> None:
     with app.app_context():
-        assert get_layers() is app.extensions["siting"]
+        # the published baseline is loaded once; the current layers are built from the
+        # inventory store once per store change and shared between requests
+        assert get_baseline() is app.extensions["siting"]
+        assert get_layers() is get_layers()
         assert len(get_layers().lots) == 3
 
 

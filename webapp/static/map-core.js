@@ -273,6 +273,7 @@
         }
         box.appendChild(list);
         if (statusDate) { note(box, format(t.status_as_of, { date: statusDate })); }
+        if (p.verified_on) { note(box, format(t.status_verified, { date: p.verified_on })); }
         if (p.illustrative) { note(box, t.illustrative_lot); }
         link(box, pageUrl(config.urls.lot, p.lot_id), t.lot_link);
         if (p.park_id) { link(box, pageUrl(config.urls.park, p.park_id), t.park_link); }

@@ -1,4 +1,4 @@
-"""Inventory summaries of the dataset: per-layer counts and provenance."""
+"""Summaries of the embedded dataset: per-layer counts and provenance."""
 
 from __future__ import annotations
 

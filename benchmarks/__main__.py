@@ -2,7 +2,9 @@
 
 Each ``benchmarks/bench_*.py`` defines ``run() -> Iterable[dict]`` yielding rows with
 ``name``, ``value``, ``unit``, ``peer`` and ``peer_value``; the ratio is added here as
-``peer_value / value`` (above 1: we are faster or lighter than the peer).
+``peer_value / value`` (above 1: we are faster or lighter than the peer), or
+``value / peer_value`` for a row marked ``higher_is_better`` (throughput), so that above 1
+always means we do better.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ def main(argv: list[str]) -> int:
         for row in module.run():
             value = float(row["value"])
             peer_value = row.get("peer_value")
-            ratio = None if peer_value is None or value == 0 else float(peer_value) / value
+            if row.get("higher_is_better"):
+                ratio = None if not peer_value else value / float(peer_value)
+            else:
+                ratio = None if peer_value is None or value == 0 else float(peer_value) / value
             out = {
                 "name": row["name"],
                 "value": value,

@@ -1,4 +1,4 @@
-"""Commands for the embedded dataset: build-data, layers, serve."""
+"""Commands for the embedded dataset: build-data, layers (serve is in cli/serve_cmds.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ def register(group: click.Group) -> None:
     group.add_command(build_data)
     group.add_command(check_data)
     group.add_command(layers_cmd)
-    group.add_command(serve)
 
 
 def _progress(message: str) -> None:
@@ -152,23 +151,3 @@ def layers_cmd(data_dir: Path) -> None:
             f"{r['layer']:<14}{r['features']:>9}  {r['crs'] or '-':<10}{bounds:<44}"
             f"{r['with_source']:>12}{r['flagged']:>18}"
         )
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Data folder (default: the app's configured DATA_DIR).",
-)
-def serve(host: str, port: int, data_dir: Path | None) -> None:
-    """Serve the web app (what `make run` calls)."""
-    from webapp import create_app
-
-    config = {} if data_dir is None else {"DATA_DIR": str(data_dir.resolve())}
-    app = create_app(config)
-    click.echo(f"serving on http://{host}:{port}/", err=True)
-    app.run(host=host, port=port)

@@ -5,33 +5,22 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from parks.data import load_layers
-from parks.errors import SitingError
-from parks.grants import (
-    GrantReport,
-    GrantResult,
-    Lang,
-    Site,
-    evaluate,
-    load_rules,
-    site_for_lot,
-    site_for_park,
-    site_for_point,
-    yen,
-)
-from parks.grants.check import check_against_facts
-from parks.grants.rules import Source
 from parks.messages import Message, Name
-from parks.profile import load_profile
-from webapp.i18n import render_message
+
+if TYPE_CHECKING:  # the rest is imported where used, so `siting --help` loads no domain code
+    from parks.grants import GrantReport, GrantResult, Lang, Site
+    from parks.grants.rules import Source
 
 STATUS_MARKS = {"met": "+", "failed": "x", "unknown": "?"}
 
 
 def _t(message: Message, lang: str) -> str:
+    from webapp.i18n import render_message
+
     return render_message(message, lang)
 
 
@@ -46,6 +35,8 @@ def _eligibility(p: GrantResult) -> Message:
 
 
 def _amount_line(p: GrantResult, lang: str) -> str:
+    from parks.grants import yen
+
     if p.kind != "cash":
         return _t(
             Message("Benefit (not cash): %(benefit)s", {"benefit": p.formula_text(lang)}), lang
@@ -86,6 +77,8 @@ def _site_name(site: Site) -> Message | Name:
 
 def report_text(report: GrantReport, *, lang: Lang = "en") -> str:
     """Render a grant report as a readable explanation in Japanese or English."""
+    from webapp.i18n import render_message
+
     lines = [
         _t(
             Message(
@@ -129,6 +122,8 @@ def report_text(report: GrantReport, *, lang: Lang = "en") -> str:
 
 
 def _issuer(issuer: str) -> Name:
+    from parks.grants import load_rules
+
     return load_rules().label("issuer", issuer)
 
 
@@ -141,11 +136,16 @@ def _date(source: Source, lang: str) -> str:
 
 
 def _tier(tier: str, lang: str) -> str:
+    from parks.grants import load_rules
+
     label = load_rules().vocabulary.get("tier", {}).get(tier)
     return tier if label is None else label.in_lang(lang)
 
 
 def _totals_lines(report: GrantReport, lang: str) -> list[str]:
+    from parks.grants import load_rules, yen
+    from webapp.i18n import render_message
+
     totals = report.totals()
     lines = [_t(Message("Totals (cash grants)"), lang)]
     for issuer in ("city", "prefecture"):
@@ -300,6 +300,12 @@ def grants_command(
     Every condition says met, failed or unknown (with the source's words and whom to ask
     where the city decides); every amount and reason carries its source and tier.
     """
+    from parks.data import load_layers
+    from parks.errors import SitingError
+    from parks.grants import evaluate, load_rules, site_for_lot, site_for_park, site_for_point
+    from parks.profile import load_profile
+    from webapp.i18n import render_message
+
     given = [v for v in (lot_id, park_id, at) if v is not None]
     if len(given) != 1 or any(v == "" for v in given):
         msg = "give exactly one of --lot LOT_ID, --park PARK_ID or --at LON,LAT (not empty)"
@@ -347,6 +353,10 @@ def check_grants_command(facts_path: Path) -> None:
     copied to data/facts/) is the research record. This lists every programme of the facts
     without a rule file (and not excluded) and every published figure that differs.
     """
+    from parks.errors import SitingError
+    from parks.grants import load_rules
+    from parks.grants.check import check_against_facts
+
     try:
         rules = load_rules()
         problems = check_against_facts(rules, facts_path)

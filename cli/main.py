@@ -12,6 +12,8 @@ COMMAND_MODULES = (
     "cli.access_cmds",
     "cli.grants_cmds",
     "cli.match_cmds",
+    "cli.serve_cmds",
+    "cli.demand_cmds",
     "cli.staff_cmds",
     "cli.planner_cmds",
 )

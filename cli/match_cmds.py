@@ -1,4 +1,4 @@
-"""Commands for matching firms to lots: match, demand."""
+"""Commands for matching firms to lots: match."""
 
 from __future__ import annotations
 
@@ -41,7 +41,6 @@ class CliError(click.ClickException):
 def register(group: click.Group) -> None:
     """Add this module's commands to the ``siting`` group."""
     group.add_command(match_cmd)
-    group.add_command(demand_cmd)
 
 
 @click.command("match")
@@ -97,7 +96,12 @@ def match_cmd(
         record_demand(
             log_path,
             demand_record(
-                profile, as_of=day, matches=len(result.matches), near_misses=len(result.near_misses)
+                profile,
+                as_of=day,
+                matches=len(result.matches),
+                near_misses=len(result.near_misses),
+                near_miss_counts=result.near_miss_counts,
+                speed_profile=speed_profile,
             ),
         )
     if fmt == "json":
@@ -230,14 +234,3 @@ def render_text(result: Any, layers: Any, lang: str) -> str:
     out.append("")
     out += [f"* {render_message(n, lang)}" for n in result.notes]
     return "\n".join(out)
-
-
-@click.command("demand")
-@click.option(
-    "--log", "log_path", type=click.Path(path_type=Path), default=DEFAULT_LOG, show_default=True
-)
-def demand_cmd(log_path: Path) -> None:
-    """Summarise the unmet-demand log: requests nobody could serve, by industry and size."""
-    from parks.demand import read_demand, unmet_summary
-
-    click.echo(json.dumps(unmet_summary(read_demand(log_path)), ensure_ascii=False, indent=2))

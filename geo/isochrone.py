@@ -25,10 +25,8 @@ from typing import Literal
 
 import geopandas as gpd
 import numpy as np
-import rasterio.features
 import shapely
 from affine import Affine
-from scipy import ndimage
 from scipy.sparse import csgraph
 
 from geo.errors import NetworkError
@@ -115,6 +113,8 @@ def isochrone_grid(
 
     blocked = np.zeros((height, width), dtype=bool)
     if exclude is not None and len(exclude):
+        import rasterio.features  # imported here: only grid building needs it
+
         shapes = [g for g in exclude.to_crs(net.crs).geometry if g is not None and not g.is_empty]
         if shapes:
             blocked = rasterio.features.rasterize(
@@ -198,6 +198,8 @@ def isochrone_polygons(
     surface = flat.reshape(height, width)
     radius = round(buffer_m / grid.cell_m)
     if radius > 0:
+        from scipy import ndimage  # imported here: it takes half a second to import
+
         yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
         disc = (xx**2 + yy**2) <= (buffer_m / grid.cell_m) ** 2
         surface = ndimage.minimum_filter(surface, footprint=disc, mode="constant", cval=np.inf)
@@ -213,6 +215,8 @@ def isochrone_polygons(
 
 def _polygonize(mask: np.ndarray, transform: Affine, tolerance: float) -> shapely.Geometry:
     """Turn the true cells of ``mask`` into one simplified (multi)polygon."""
+    import rasterio.features
+
     rows = np.flatnonzero(mask.any(axis=1))
     if len(rows) == 0:
         return shapely.Polygon()

@@ -38,6 +38,8 @@ from geo.network import (
     weighted_graph,
 )
 from parks.data import DESTINATION_KINDS, Layers
+from parks.drive_times import drive_minutes_table as drive_minutes_table  # its first home
+from parks.drive_times import nearest_per_kind, stored_lot_access
 from parks.errors import InvalidInputError, SitingError
 
 log = logging.getLogger(__name__)
@@ -402,14 +404,6 @@ def _lot_access_frame(
     return frame
 
 
-def _nearest_per_kind(table: pd.DataFrame, dests: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Rows of ``table`` (lot_access) that are each lot's fastest destination per kind."""
-    kinds = dests.set_index("id")["kind"]
-    t = table.dropna(subset=["minutes"]).assign(kind=lambda f: f["destination_id"].map(kinds))
-    idx = t.groupby(["lot_id", "kind"])["minutes"].idxmin()
-    return t.loc[idx.to_numpy()].reset_index(drop=True)
-
-
 def _routes(
     acc: AccessNetwork,
     graph: WeightedGraph,
@@ -419,7 +413,7 @@ def _routes(
     predecessors: np.ndarray,
     profile: str,
 ) -> pd.DataFrame:
-    nearest = _nearest_per_kind(table, acc.destinations)
+    nearest = nearest_per_kind(table, acc.destinations)
     lot_row = pd.Series(np.arange(len(lots)), index=lots["lot_id"].to_numpy())
     dest_row = pd.Series(np.arange(len(acc.destinations)), index=acc.destinations["id"].to_numpy())
     dest_xy = shapely.get_coordinates(acc.destinations.to_crs(METRIC_CRS).geometry.to_numpy())
@@ -480,11 +474,9 @@ def _destination_isochrones(
 
 def lot_access(layers: Layers, *, profile: str = "normal") -> pd.DataFrame:
     """Return the ``lot_access`` rows of one profile (stored table, else computed)."""
-    stored = layers.optional("lot_access")
-    if stored is not None and (stored["profile"] == profile).any():
-        return pd.DataFrame(stored[stored["profile"] == profile]).drop(
-            columns=["geometry"], errors="ignore"
-        )
+    stored = stored_lot_access(layers, profile)
+    if stored is not None:
+        return stored
     acc = access_network(layers)
     graph = acc.graph(profile)
     lots = layers.lots.reset_index(drop=True)
@@ -510,7 +502,7 @@ def nearest_destinations(
     """
     layers.lot(lot_id)
     table = lot_access(layers, profile=profile)
-    rows = _nearest_per_kind(table[table["lot_id"] == lot_id], layers.destinations)
+    rows = nearest_per_kind(table[table["lot_id"] == lot_id], layers.destinations)
     return {
         str(r.kind): {
             "destination_id": str(r.destination_id),
@@ -521,21 +513,44 @@ def nearest_destinations(
     }
 
 
-def drive_minutes_table(layers: Layers, *, profile: str = "normal") -> pd.DataFrame:
-    """Return one row per lot with the minutes to its nearest destination of each kind.
+DESTINATION_SNAP_M = 10.0
+"""A point this close to a destination is that destination (its stored bands apply)."""
 
-    Columns: ``lot_id``, then for each kind (``interchange``, ``port``, ``airport``,
-    ``station``) the minutes in a column named after the kind and the destination id in
-    ``<kind>_id``. Lots with no reachable destination of a kind get NaN / None.
-    """
-    table = lot_access(layers, profile=profile)
-    nearest = _nearest_per_kind(table, layers.destinations)
-    out = pd.DataFrame({"lot_id": layers.lots["lot_id"].to_numpy()})
-    for kind in DESTINATION_KINDS:
-        part = nearest[nearest["kind"] == kind].set_index("lot_id")
-        out[kind] = out["lot_id"].map(part["minutes"]).astype(float)
-        out[f"{kind}_id"] = out["lot_id"].map(part["destination_id"])
-    return out
+
+def destination_at(layers: Layers, lon: float, lat: float) -> str | None:
+    """Return the id of the destination within ``DESTINATION_SNAP_M`` of a point, or None."""
+    dests = layers.destinations
+    if dests.empty:
+        return None
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WEB_CRS).to_crs(METRIC_CRS).iloc[0]
+    metres = dests.to_crs(METRIC_CRS).distance(point).to_numpy()
+    nearest = int(np.argmin(metres))
+    return str(dests["id"].iloc[nearest]) if metres[nearest] <= DESTINATION_SNAP_M else None
+
+
+def _stored_bands(
+    layers: Layers, destination_id: str, minutes: Sequence[float], profile: str
+) -> gpd.GeoDataFrame | None:
+    """Return the bands ``build-access`` stored for a destination, or None if some are missing."""
+    stored = layers.optional("isochrones")
+    if not isinstance(stored, gpd.GeoDataFrame) or stored.empty:
+        return None
+    rows = stored[(stored["destination_id"] == destination_id) & (stored["profile"] == profile)]
+    by_minutes = {float(m): i for i, m in zip(rows.index, rows["minutes"], strict=True)}
+    if not all(float(m) in by_minutes for m in minutes):
+        return None
+    picked = rows.loc[[by_minutes[float(m)] for m in minutes]]
+    return gpd.GeoDataFrame(
+        {
+            "minutes": [float(m) for m in minutes],
+            "profile": profile,
+            "direction": "to",
+            "precomputed": True,
+            "source": picked["source"].to_numpy(),
+        },
+        geometry=picked.geometry.to_numpy(),
+        crs=WEB_CRS,
+    )
 
 
 def isochrone(
@@ -545,8 +560,14 @@ def isochrone(
     minutes: Sequence[float],
     *,
     profile: str = "normal",
+    direction: Literal["from", "to"] = "from",
 ) -> gpd.GeoDataFrame:
-    """Return the areas reachable from a point within each number of minutes.
+    """Return the areas reachable from a point (or reaching it) within each number of minutes.
+
+    ``direction="from"`` gives where one can drive from the point; ``"to"`` where one can
+    drive to it from. When the point is a destination and ``direction`` is ``"to"``, the
+    bands ``siting build-access`` stored are returned as they are (``precomputed`` True);
+    otherwise they are computed on the same grid at the same simplification.
 
     Raises
     ------
@@ -562,8 +583,16 @@ def isochrone(
     for name, value, lo, hi in (("lon", lon, -180, 180), ("lat", lat, -90, 90)):
         if not isinstance(value, int | float) or not np.isfinite(value) or not lo <= value <= hi:
             problems.append(f"{name} must be a number in [{lo}, {hi}], got {value!r}")
+    if direction not in ("from", "to"):
+        problems.append(f"direction must be 'from' or 'to', got {direction!r}")
     if problems:
         raise InvalidInputError(problems)
+    if direction == "to":
+        destination_id = destination_at(layers, lon, lat)
+        if destination_id is not None:
+            stored = _stored_bands(layers, destination_id, minutes, profile)
+            if stored is not None:
+                return stored
     acc = access_network(layers)
     acc.graph(profile)  # raises on an unknown profile
     grid = acc.grid(profile)
@@ -574,12 +603,19 @@ def isochrone(
         msg = f"point ({lon}, {lat}) is outside the road network's area: {exc}"
         raise InvalidInputError(msg) from exc
     bands = isochrones_from_points(
-        grid, source, list(minutes), direction="from", buffer_m=ISOCHRONE_BUFFER_M
+        grid,
+        source,
+        list(minutes),
+        direction=direction,
+        buffer_m=ISOCHRONE_BUFFER_M,
+        simplify_m=ISOCHRONE_SIMPLIFY_M,
     )
     return gpd.GeoDataFrame(
         {
             "minutes": bands["minutes"].to_numpy(),
             "profile": profile,
+            "direction": direction,
+            "precomputed": False,
             "source": PROVENANCE.format(profile=profile),
         },
         geometry=bands.to_crs(WEB_CRS).geometry.to_numpy(),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import geopandas as gpd
 import pandas as pd
@@ -123,23 +124,90 @@ OPTIONAL_LAYERS = ("lot_access", "routes", "isochrones")
 """Layers added by later build steps (``siting build-access``); absent until then."""
 
 
-@dataclass(frozen=True)
-class Layers:
-    """All layers of the embedded dataset, loaded once (EPSG:4326)."""
+F = TypeVar("F", bound=pd.DataFrame)
 
-    data_dir: Path
-    parks: gpd.GeoDataFrame
-    lots: gpd.GeoDataFrame
-    lot_events: pd.DataFrame
-    destinations: gpd.GeoDataFrame
-    roads: gpd.GeoDataFrame
-    expressways: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame
-    boundary: gpd.GeoDataFrame
-    water: gpd.GeoDataFrame
-    rail: gpd.GeoDataFrame
-    stations: gpd.GeoDataFrame
-    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+class _Layer(Generic[F]):
+    """A layer attribute of :class:`Layers`: read from the GeoPackage the first time it is used."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Layer[F]: ...
+
+    @overload
+    def __get__(self, obj: Layers, owner: type | None = None) -> F: ...
+
+    def __get__(self, obj: Layers | None, owner: type | None = None) -> F | _Layer[F]:
+        if obj is None:
+            return self
+        frame: F = obj.frame(self.name)
+        return frame
+
+
+class Layers:
+    """All layers of the embedded dataset (EPSG:4326), each read on first use.
+
+    A command pays only for the layers it touches (matching never reads the 46,000 roads);
+    the web app calls :meth:`load_all` at start so it serves one consistent snapshot.
+    """
+
+    parks: _Layer[gpd.GeoDataFrame] = _Layer()
+    lots: _Layer[gpd.GeoDataFrame] = _Layer()
+    lot_events: _Layer[pd.DataFrame] = _Layer()
+    destinations: _Layer[gpd.GeoDataFrame] = _Layer()
+    roads: _Layer[gpd.GeoDataFrame] = _Layer()
+    expressways: _Layer[gpd.GeoDataFrame] = _Layer()
+    zones: _Layer[gpd.GeoDataFrame] = _Layer()
+    boundary: _Layer[gpd.GeoDataFrame] = _Layer()
+    water: _Layer[gpd.GeoDataFrame] = _Layer()
+    rail: _Layer[gpd.GeoDataFrame] = _Layer()
+    stations: _Layer[gpd.GeoDataFrame] = _Layer()
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        present: Iterable[str] = (),
+        frames: Mapping[str, pd.DataFrame] | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self._present = frozenset(present)
+        self._frames: dict[str, pd.DataFrame] = dict(frames or {})
+        self._lock = threading.Lock()
+
+    def frame(self, name: str) -> Any:
+        """Return one layer by name, reading it now if it was not read yet."""
+        frame = self._frames.get(name)
+        if frame is None:
+            with self._lock:
+                frame = self._frames.get(name)
+                if frame is None:
+                    frame = _read_layer(gpkg_path(self.data_dir), name)
+                    self._frames[name] = frame
+        return frame
+
+    def load_all(self) -> Layers:
+        """Read every layer now (required and optional); return self."""
+        for name in (*LAYER_COLUMNS, *self.extra_names()):
+            self.frame(name)
+        return self
+
+    def extra_names(self) -> tuple[str, ...]:
+        """Names of the optional layers this dataset has."""
+        return tuple(
+            name for name in OPTIONAL_LAYERS if name in self._present or name in self._frames
+        )
+
+    @property
+    def extra(self) -> dict[str, pd.DataFrame]:
+        """The optional layers the dataset has, by name."""
+        return {name: self.frame(name) for name in self.extra_names()}
+
+    def replace(self, **frames: pd.DataFrame) -> Layers:
+        """Return a copy with some layers replaced (the others shared or read lazily)."""
+        return Layers(self.data_dir, present=self._present, frames={**self._frames, **frames})
 
     def park(self, park_id: str) -> pd.Series:
         """Return one park's row."""
@@ -166,7 +234,10 @@ class Layers:
 
     def optional(self, name: str) -> pd.DataFrame | None:
         """Return a layer added by a later build step, or None if it was not built."""
-        return self.extra.get(name)
+        if name not in self.extra_names():
+            return None
+        frame: pd.DataFrame = self.frame(name)
+        return frame
 
 
 def gpkg_path(data_dir: Path) -> Path:
@@ -174,11 +245,26 @@ def gpkg_path(data_dir: Path) -> Path:
     return Path(data_dir) / GPKG_NAME
 
 
-def load_layers(data_dir: Path) -> Layers:
-    """Load every layer of the embedded dataset from ``data_dir``.
+def _read_layer(path: Path, name: str) -> pd.DataFrame:
+    """Read one layer: attribute tables as DataFrames, the rest reprojected to WEB_CRS."""
+    if name in TABLE_LAYERS or is_table(path, name):
+        return read_table(path, name)
+    frame = read_vector(path, name)
+    if name in LAYER_COLUMNS and frame.crs is not None:
+        frame = frame.to_crs(WEB_CRS)
+    out: pd.DataFrame = frame
+    return out
 
-    Call once (the web app keeps the result); JSON-encoded list columns stay strings,
-    use :func:`json_list` to decode them.
+
+def load_layers(data_dir: Path) -> Layers:
+    """Open the embedded dataset in ``data_dir``; each layer is read when first used.
+
+    JSON-encoded list columns stay strings, use :func:`json_list` to decode them.
+
+    Raises
+    ------
+    DataNotFoundError
+        If there is no dataset, or it lacks a required layer.
     """
     path = gpkg_path(data_dir)
     if not path.exists():
@@ -189,19 +275,7 @@ def load_layers(data_dir: Path) -> Layers:
     if missing:
         msg = f"{path} lacks layer(s) {', '.join(missing)}; rebuild with `siting build-data`"
         raise DataNotFoundError(msg)
-    frames: dict[str, Any] = {}
-    for name in LAYER_COLUMNS:
-        frames[name] = read_table(path, name) if name in TABLE_LAYERS else read_vector(path, name)
-    for name, frame in frames.items():
-        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
-            frames[name] = frame.to_crs(WEB_CRS)
-    extra: dict[str, pd.DataFrame] = {}
-    for name in OPTIONAL_LAYERS:
-        if name in present:
-            extra[name] = (
-                read_table(path, name) if is_table(path, name) else read_vector(path, name)
-            )
-    return Layers(data_dir=Path(data_dir), extra=extra, **frames)
+    return Layers(Path(data_dir), present=present)
 
 
 def json_list(value: object) -> list[Any]:

@@ -305,7 +305,7 @@ def _drive_minutes(layers: Layers, speed_profile: str) -> pd.DataFrame | None:
     """Nearest-destination minutes per lot, or None where access has not been built."""
     if layers.optional("lot_access") is None:
         return None
-    from parks.access import drive_minutes_table
+    from parks.drive_times import drive_minutes_table
 
     return drive_minutes_table(layers, profile=speed_profile)
 
@@ -405,6 +405,9 @@ class MatchResult:
     """Lots available on ``as_of`` whatever the firm's criteria (0: nothing is on sale)."""
     latest_record: date | None = None
     """Date of the latest status record on or before ``as_of`` (how fresh the stock is)."""
+    near_miss_counts: Mapping[str, int] = field(default_factory=dict)
+    """Lots that fail exactly one constraint, counted by that constraint (all of them, not
+    only the ``near_misses`` returned)."""
 
     def to_dict(self, render: Render = _english) -> dict[str, Any]:
         """Return the result as JSON data, texts rendered by ``render``."""
@@ -412,6 +415,7 @@ class MatchResult:
             "as_of": self.as_of.isoformat(),
             "weights": self.weights.to_dict(),
             "considered_lots": self.considered,
+            "near_miss_counts": dict(self.near_miss_counts),
             "on_sale": self.on_sale,
             "latest_record": None if self.latest_record is None else self.latest_record.isoformat(),
             "matches": [m.to_dict(render) for m in self.matches],
@@ -691,6 +695,55 @@ def match(
     )
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """The ranked lot indices of one request, before any explanation is written."""
+
+    matches: np.ndarray
+    near_misses: np.ndarray
+    planned: np.ndarray
+    near_miss_counts: dict[str, int]
+
+
+def _rank(ev: _Eval, top: int) -> tuple[Ranking, np.ndarray]:
+    """Rank matches, near misses and planned lots of an evaluation; also return fail counts."""
+    stack = np.vstack([ev.ok[c] for c in CONSTRAINTS])
+    fails = (~stack).sum(axis=0)
+    full = np.flatnonzero(fails == 0)
+    # Planned lots that fail only on availability are listed once, as planned stock.
+    planned_only = (ev.status == PLANNED) & (fails - (~ev.ok["availability"]).astype(int) == 0)
+    near = np.flatnonzero((fails == 1) & ~planned_only)
+    # Near misses: lots held by someone else, or opening too late, come before sold ones.
+    sold_first = (ev.status[near] == STATUS_CODES["sold"]).astype(float)
+    planned_idx = np.flatnonzero(planned_only)
+    failing_once = (~stack[:, near]).sum(axis=1)
+    ranking = Ranking(
+        matches=_top(full, -ev.score[full], top),
+        near_misses=_top(near, sold_first - ev.score[near], top),
+        planned=_top(planned_idx, -ev.score[planned_idx], top),
+        near_miss_counts={c: int(k) for c, k in zip(CONSTRAINTS, failing_once, strict=True) if k},
+    )
+    return ranking, full
+
+
+def rank_table(
+    table: LotTable,
+    profile: FirmProfile,
+    *,
+    as_of: date,
+    top: int = 10,
+    weights: Weights | None = None,
+    grant_share: Mapping[str, float] | None = None,
+) -> Ranking:
+    """Rank single lots for ``profile`` (constraints, score, order) without explaining them.
+
+    :func:`match_table` explains the lots this returns; ranking alone is what a caller
+    needs that only counts or orders lots.
+    """
+    ev = _evaluate(table, profile, as_of, weights or Weights(), grant_share=grant_share or {})
+    return _rank(ev, top)[0]
+
+
 def match_table(
     table: LotTable,
     profile: FirmProfile,
@@ -704,15 +757,10 @@ def match_table(
     """Match against a prepared LotTable (see :func:`match`)."""
     weights = weights or Weights()
     ev = _evaluate(table, profile, as_of, weights, grant_share=grant_share or {})
-    stack = np.vstack([ev.ok[c] for c in CONSTRAINTS])
-    fails = (~stack).sum(axis=0)
-    full = np.flatnonzero(fails == 0)
-    # Planned lots that fail only on availability are listed once, as planned stock.
-    planned_only = (ev.status == PLANNED) & (fails - (~ev.ok["availability"]).astype(int) == 0)
-    near = np.flatnonzero((fails == 1) & ~planned_only)
+    ranking, full = _rank(ev, top)
     notes: list[Message] = []
 
-    matches = [_single(table, ev, i, profile, as_of) for i in _top(full, -ev.score[full], top)]
+    matches = [_single(table, ev, i, profile, as_of) for i in ranking.matches]
     if profile.land_m2_min is not None and len(full) == 0:
         assembled = _assemblies(table, ev, profile, as_of, top, weights)
         if assembled:
@@ -727,16 +775,8 @@ def match_table(
         matches.sort(key=lambda m: -m.score)
         matches = matches[:top]
 
-    # Near misses: lots held by someone else, or opening too late, come before sold ones.
-    sold_first = (ev.status[near] == STATUS_CODES["sold"]).astype(float)
-    near_misses = [
-        _single(table, ev, i, profile, as_of) for i in _top(near, sold_first - ev.score[near], top)
-    ]
-    planned_idx = np.flatnonzero(planned_only)
-    planned = [
-        _single(table, ev, i, profile, as_of)
-        for i in _top(planned_idx, -ev.score[planned_idx], top)
-    ]
+    near_misses = [_single(table, ev, i, profile, as_of) for i in ranking.near_misses]
+    planned = [_single(table, ev, i, profile, as_of) for i in ranking.planned]
     on_sale = int((ev.status == AVAILABLE).sum())
     if not matches and on_sale == 0:
         notes.append(Message("no lot is on sale on %(date)s", {"date": as_of}))
@@ -763,6 +803,7 @@ def match_table(
         tuple(notes),
         on_sale=on_sale,
         latest_record=_day_of(latest),
+        near_miss_counts=ranking.near_miss_counts,
     )
 
 
@@ -811,7 +852,7 @@ def _single(table: LotTable, ev: _Eval, i: int, profile: FirmProfile, as_of: dat
             k: None if np.isnan(table.minutes[k][i]) else float(table.minutes[k][i])
             for k in DESTINATION_KINDS
         },
-        destinations={k: table.destination_id[k][i] for k in DESTINATION_KINDS},
+        destinations={k: _id_or_none(table.destination_id[k][i]) for k in DESTINATION_KINDS},
         checks=_checks(table, ev, i, profile, as_of),
         status=LOT_STATUSES[code] if code >= 0 else "not on record",
         available_from=_fmt_day(int(table.available_from[i])),
@@ -916,6 +957,11 @@ def _has_smaller_fit(table: LotTable, key: tuple[int, ...], lo: float, hi: float
     if len(key) < 3:
         return False
     return any(lo <= float(table.area_m2[list(sub)].sum()) <= hi for sub in combinations(key, 2))
+
+
+def _id_or_none(value: object) -> str | None:
+    """Return a destination id, or None where the lot has none (NaN from a missing row)."""
+    return value if isinstance(value, str) else None
 
 
 def _max_or_none(values: np.ndarray) -> float | None:

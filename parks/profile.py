@@ -9,6 +9,7 @@ and raises :class:`~parks.errors.InvalidFirmProfileError` listing them all.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -225,10 +226,52 @@ def _cross_field_problems(
     return problems
 
 
+MAX_YEN = 10**13
+"""Largest investment item accepted (¥10 trillion, far above any single factory)."""
+
+MAX_HEADS = 1_000_000
+"""Largest head count accepted."""
+
+MAX_AREA_M2 = 100_000_000
+"""Largest site area accepted (10,000 ha)."""
+
+MAX_MINUTES = 600
+"""Largest drive-time limit accepted (ten hours)."""
+
+MAX_PRICE_PER_M2 = 100_000_000
+"""Largest land price limit accepted (¥/m²)."""
+
+BOUNDS: dict[tuple[str, ...], float] = {
+    **{("land_m2", k): MAX_AREA_M2 for k in ("min", "max")},
+    **{("investment_jpy", k): MAX_YEN for k in get_args(CostItem)},
+    **{
+        (k,): MAX_HEADS
+        for k in (
+            "new_hires",
+            "new_hires_residents",
+            "new_hires_from_outside_prefecture",
+            "regular_employees",
+        )
+    },
+    **{
+        ("max_drive_minutes", k): MAX_MINUTES for k in ("interchange", "port", "airport", "station")
+    },
+    ("max_land_price_per_m2",): MAX_PRICE_PER_M2,
+}
+"""Upper bound of every number in a profile, added to the shared schema as ``maximum``, so
+no number is unbounded (the shared schema file gives only the lower bounds)."""
+
+
 @cache
 def load_schema() -> dict[str, Any]:
-    """Return the firm-profile JSON Schema (read once)."""
+    """Return the firm-profile JSON Schema with every number bounded (read once)."""
     schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for path, maximum in BOUNDS.items():
+        node = schema
+        for key in path:
+            node = node.get("properties", {}).get(key, {})
+        if node:
+            node["maximum"] = maximum
     return schema
 
 
@@ -316,7 +359,7 @@ def validate_profile(data: object) -> FirmProfile:
     >>> p.investment.land, p.investment.building
     (100, None)
     """
-    problems = schema_problems(data)
+    problems = _non_finite_problems(data) or schema_problems(data)
     if problems:
         # Add cross-field problems too when the fields involved are well typed.
         if isinstance(data, dict):
@@ -324,6 +367,17 @@ def validate_profile(data: object) -> FirmProfile:
         raise InvalidFirmProfileError(problems)
     assert isinstance(data, dict)  # guaranteed by the schema's "type": "object"
     return _profile_from_valid(data)
+
+
+def _non_finite_problems(data: object, path: tuple[str | int, ...] = ()) -> list[Problem]:
+    """Return a problem for every NaN or infinite number (JSON Schema lets them through)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [Problem(path, Message("Enter a finite number (not NaN or infinity)."))]
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _non_finite_problems(v, (*path, str(k)))]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _non_finite_problems(v, (*path, i))]
+    return []
 
 
 def _loose_cross_field_problems(data: dict[str, Any]) -> list[Problem]:

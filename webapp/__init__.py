@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import math
 import shutil
 import tempfile
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
+from flask.json.provider import DefaultJSONProvider
 
 from parks.data import Layers, load_layers
 from parks.inventory import CurrentLayers, Store, open_store
@@ -34,12 +36,42 @@ STALE_TEMP_SECONDS = 600
 """Temporary GeoPackages older than this in the data folder are leftovers of a killed write."""
 
 
+def _finite(value: Any) -> Any:
+    """Return ``value`` with every NaN or infinite float replaced by None (JSON null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but always valid JSON: NaN and Infinity go out as null.
+
+    Python writes ``NaN`` by default, which browsers' ``JSON.parse`` rejects.
+    """
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """Serialise ``obj``; a non-finite number becomes null (the rare slow path)."""
+        kwargs.setdefault("allow_nan", False)
+        try:
+            return super().dumps(obj, **kwargs)
+        except ValueError:
+            return super().dumps(_finite(obj), **kwargs)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the web app (flaskr factory).
 
     Configuration is read in this order, later wins: defaults, the instance folder's
     ``config.py`` if present, ``SITING_*`` environment variables (e.g. ``SITING_DATA_DIR``),
     then ``test_config``. The dataset is loaded once here.
+
+    ``DEBUG`` is taken from ``test_config`` only (``siting serve --dev`` passes it): neither
+    ``SITING_DEBUG`` nor the instance config can turn on debug mode, so a production server
+    never shows tracebacks or the interactive debugger.
 
     Parameters
     ----------
@@ -60,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         If ``DEFAULT_LANG`` is not a supported language.
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.json = StrictJSONProvider(app)
     app.config.from_mapping(
         DATA_DIR=str(DEFAULT_DATA_DIR),
         DEFAULT_LANG="ja",
@@ -69,11 +102,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=None,
         STORE_DIR=None,
         SECRET_KEY=None,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,  # any body; uploads set their own lower bound
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        MAX_FORM_PARTS=100,
+        MAX_JSON_BYTES=64 * 1024,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("SITING")
+    app.config["DEBUG"] = False
     if test_config is not None:
         app.config.from_mapping(test_config)
+    app.debug = bool(app.config["DEBUG"])
     if app.config["DEFAULT_LANG"] not in LANGS:
         msg = f"DEFAULT_LANG must be one of {', '.join(LANGS)}; got {app.config['DEFAULT_LANG']!r}"
         raise ValueError(msg)
@@ -81,7 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     data_dir = Path(app.config["DATA_DIR"])
     remove_stale_temp_files(data_dir)
-    baseline = load_layers(data_dir)
+    baseline = load_layers(data_dir).load_all()  # one consistent snapshot of the files
     app.extensions[EXTENSION_KEY] = baseline
     store = open_store(
         app.config["DATABASE_URL"], instance_dir=_store_dir(app), data_dir=data_dir, layers=baseline
@@ -99,18 +138,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         inquiry,
         layers,
         layout,
+        openapi,
         pages,
         pitch,
         planner,
         public,
+        security,
         staff,
         staff_auth,
     )
     from webapp.errors import register_error_handlers
+    from webapp.requests import check_request
 
     assets.init_app(app)  # before i18n: its after_request hook must run after i18n's
     i18n.init_app(app)
     layout.init_app(app)
+    security.init_app(app)
+    app.before_request(check_request)
     staff_auth.init_app(app)
     staff_auth.exempt_from_csrf(api.bp)
     staff_auth.exempt_from_csrf(planner.bp)  # anonymous, read-only computations; stores nothing
@@ -121,6 +165,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     layers.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(inquiry.bp)
     app.register_blueprint(pages.bp)
@@ -209,3 +254,37 @@ def lots_on(layers: Layers, as_of: dt.date | None) -> gpd.GeoDataFrame:
     if as_of is None:
         return layers.lots
     return status_as_of(layers, as_of)
+
+
+def warm_caches(app: Flask) -> None:
+    """Build every per-dataset cache now, so no visitor waits for it.
+
+    Builds the lot tables and grant sites of every speed profile, the road network and the
+    isochrone grids, the grant rules, the rendered map pages and the API document. The
+    server calls this once before it forks its workers, which then share the result.
+    """
+    from parks.access import access_network
+    from parks.matching import match
+    from parks.profile import validate_profile
+    from webapp.requests import SPEED_PROFILES
+
+    with app.app_context():
+        layers = get_layers()  # what requests get: the baseline with the store's lots
+    profile = validate_profile(
+        {"industry": "manufacturing", "project": "new_site", "origin": "inside_city"}
+    )
+    today = dt.date.today()
+    access = layers.optional("lot_access")
+    for speed in SPEED_PROFILES:
+        if access is not None and (access["profile"] == speed).any():
+            match(layers, profile, as_of=today, speed_profile=speed)
+    if layers.optional("lot_access") is not None and not layers.roads.empty:
+        network = access_network(layers)
+        for speed in network.graphs:
+            network.grid(speed)
+    client = app.test_client()
+    for lang in LANGS:
+        client.get(f"/?lang={lang}")
+    client.get("/api/openapi.json")
+    # hold no database connection across the fork (see create_app)
+    app.extensions[STORE_KEY].dispose()

@@ -9,12 +9,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from flask import Blueprint, current_app, g, jsonify, request
+import shapely
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from geo.crs import WEB_CRS
 from parks.access import isochrone as access_isochrone
-from parks.demand import demand_record, record_demand
+from parks.demand import DemandLog, demand_record
 from parks.errors import InvalidInputError
 from parks.grants import evaluate, site_for_lot, site_for_park, site_for_point
 from parks.matching import match
@@ -26,6 +27,7 @@ from webapp.requests import (
     parse_lot_query,
     parse_lots_query,
     parse_match_request,
+    read_json_body,
     validate_no_params,
     validate_point,
 )
@@ -79,7 +81,12 @@ def parks() -> ResponseReturnValue:
 
 @bp.get("/lots")
 def lots() -> ResponseReturnValue:
-    """Return lots, filtered by ``status`` (repeatable), ``park`` and ``as_of`` (YYYY-MM-DD)."""
+    """Return a page of lots, filtered by ``status`` (repeatable), ``park``, ``as_of``, ``bbox``.
+
+    Pages follow OGC API - Features: ``numberMatched`` lots match the filters,
+    ``numberReturned`` are in this page (``limit`` from ``offset``), and a ``next`` link is
+    given while more remain.
+    """
     layers = get_layers()
     query = parse_lots_query(
         request.args, request.args.getlist("status"), park_ids=set(layers.parks["park_id"])
@@ -89,9 +96,30 @@ def lots() -> ResponseReturnValue:
         frame = frame[frame["status"].isin(query.statuses)]
     if query.park_id is not None:
         frame = frame[frame["park_id"] == query.park_id]
-    body = feature_collection(frame)
+    if query.bbox is not None:
+        hits = layers.lots.sindex.query(shapely.box(*query.bbox), predicate="intersects")
+        frame = frame[frame["lot_id"].isin(layers.lots["lot_id"].iloc[hits])]
+    matched = len(frame)
+    page = frame.iloc[query.offset : query.offset + query.limit]
+    body = feature_collection(page)
     body["as_of"] = query.as_of.isoformat() if query.as_of else None
+    body["numberMatched"] = matched
+    body["numberReturned"] = len(page)
+    body["links"] = _page_links(query.offset, query.limit, matched)
     return jsonify(body)
+
+
+def _page_links(offset: int, limit: int, matched: int) -> list[dict[str, str]]:
+    """Return ``next``/``prev`` links of a lots page, keeping the other query parameters."""
+    args = request.args.to_dict(flat=False)
+    links = []
+    if offset + limit < matched:
+        args["offset"] = [str(offset + limit)]
+        links.append({"rel": "next", "href": url_for("api.lots", **args)})
+    if offset > 0:
+        args["offset"] = [str(max(0, offset - limit))]
+        links.append({"rel": "prev", "href": url_for("api.lots", **args)})
+    return links
 
 
 @bp.get("/lots/<path:lot_id>")
@@ -120,7 +148,12 @@ def isochrone() -> ResponseReturnValue:
     """Return the areas reachable within each band of minutes from any point (GeoJSON)."""
     query = parse_isochrone_query(request.args)
     bands = access_isochrone(
-        get_layers(), query.lon, query.lat, list(query.minutes), profile=query.profile
+        get_layers(),
+        query.lon,
+        query.lat,
+        list(query.minutes),
+        profile=query.profile,
+        direction="to" if query.direction == "to" else "from",
     )
     return jsonify(feature_collection(bands))
 
@@ -130,18 +163,32 @@ def match_lots() -> ResponseReturnValue:
     """Rank the lots that fit a firm profile (JSON in, JSON out); log the request anonymously."""
     layers = get_layers()
     req = parse_match_request(
-        request.get_json(silent=True), request.args, default_lang=current_app.config["DEFAULT_LANG"]
+        read_json_body(), request.args, default_lang=current_app.config["DEFAULT_LANG"]
     )
     profile = validate_profile(req.profile)
     as_of = req.as_of or dt.date.today()
     result = match(layers, profile, as_of=as_of, top=req.top, speed_profile=req.speed_profile)
-    record_demand(
-        Path(current_app.config["DEMAND_LOG"]),
+    demand_log().record(
         demand_record(
-            profile, as_of=as_of, matches=len(result.matches), near_misses=len(result.near_misses)
-        ),
+            profile,
+            as_of=as_of,
+            matches=len(result.matches),
+            near_misses=len(result.near_misses),
+            near_miss_counts=result.near_miss_counts,
+            speed_profile=req.speed_profile,
+        )
     )
     return jsonify(result.to_dict(lambda m: render_message(m, req.lang)))
+
+
+def demand_log() -> DemandLog:
+    """Return the app's demand log (one per app, so repeats are remembered across requests)."""
+    log: DemandLog | None = current_app.extensions.get("siting_demand_log")
+    if log is None:
+        log = current_app.extensions.setdefault(
+            "siting_demand_log", DemandLog(Path(current_app.config["DEMAND_LOG"]))
+        )
+    return log
 
 
 @bp.post("/grants")
@@ -150,7 +197,7 @@ def grants() -> ResponseReturnValue:
     point in Kanazawa (``?at=LON,LAT``)."""
     layers = get_layers()
     req = parse_match_request(
-        request.get_json(silent=True),
+        read_json_body(),
         request.args,
         default_lang=current_app.config["DEFAULT_LANG"],
         extra=("lot", "park", "at"),

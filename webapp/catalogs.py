@@ -50,7 +50,7 @@ DOMAIN_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "webapp/templates/map/*",
         ),
     ),
-    ("api", ("webapp/api.py", "webapp/api/*.py", "webapp/openapi*.py")),
+    ("api", ("webapp/api.py", "webapp/api/*.py", "webapp/openapi*.py", "webapp/templates/api/*")),
     ("staff", ("webapp/staff*.py", "webapp/staff/*.py", "webapp/templates/staff/*")),
     ("planner", ("webapp/planner*.py", "webapp/planner/*.py", "webapp/templates/planner/*")),
     ("cli", ("cli/*.py",)),

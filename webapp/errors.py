@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from parks.errors import (
     InvalidFirmProfileError,
@@ -31,6 +31,27 @@ ERROR_STATUSES: tuple[tuple[type[SitingError], int], ...] = (
 )
 """Domain error class to HTTP status; the first matching row wins, so subclasses come first."""
 
+MAX_MESSAGE_CHARS = 300
+"""Longest message or problem an error response carries (input is never echoed unbounded)."""
+
+MAX_PROBLEMS = 50
+"""Most problems listed in one error response."""
+
+
+def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Return ``text`` cut to ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + "… " + _("(%(count)s characters)", count=format(len(text), ","))
+
+
+def bounded_problems(problems: list[str]) -> list[str]:
+    """Return at most ``MAX_PROBLEMS`` problems, each clipped, with a count of the rest."""
+    out = [clip(str(p)) for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        out.append(_("… and %(count)s more problems", count=len(problems) - MAX_PROBLEMS))
+    return out
+
 
 def status_for(exc: SitingError) -> int:
     """Return the HTTP status of a domain error (500 if the table has no row for it)."""
@@ -52,6 +73,8 @@ def _respond(
     ``fields`` ties each problem about a firm-profile field to that field, so a form can
     show the message next to the input.
     """
+    message = clip(message)
+    problems = bounded_problems(problems)
     if _wants_json():
         body: dict[str, object] = {"error": message, "problems": problems}
         tied = [f.to_dict() for f in fields or [] if f.path is not None]
@@ -88,7 +111,14 @@ def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
     """Answer 404, 405, ``abort(...)`` etc. in the same shape as domain errors."""
     status = exc.code or 500
     message = exc.description or exc.name
-    if exc.description == type(exc).description and status in HTTP_MESSAGES:
+    if isinstance(exc, RequestEntityTooLarge):
+        limit = request.max_content_length
+        message = (
+            _("the request body is too large (at most %(limit)s bytes)", limit=format(limit, ","))
+            if limit
+            else _("the request body is too large")
+        )
+    elif exc.description == type(exc).description and status in HTTP_MESSAGES:
         message = _(HTTP_MESSAGES[status])
     body, status = _respond(status, message, [message])  # type: ignore[misc]
     headers = {}

@@ -8,6 +8,7 @@ this module only adds the problems of reading text as numbers.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,13 +74,27 @@ _FALSE = ("off", "false", "0", "no", "")
 _SEPARATORS = re.compile(r"[,\s_、，]")
 
 
+MAX_NUMBER_CHARS = 24
+"""Longest number accepted in a form field (the schema bounds the value itself)."""
+
+
 def _number(raw: str) -> float | int:
-    """Read a number typed by a person (thousands separators allowed)."""
+    """Read a number typed by a person (thousands separators allowed).
+
+    Raises ValueError for text that is no number, too long, or not finite.
+    """
     text = _SEPARATORS.sub("", raw)
+    if len(text) > MAX_NUMBER_CHARS:
+        msg = f"{len(text)} characters"
+        raise ValueError(msg)
     try:
         return int(text)
     except ValueError:
-        return float(text)
+        value = float(text)
+    if not math.isfinite(value):
+        msg = "not finite"
+        raise ValueError(msg)
+    return value
 
 
 WHOLE_NUMBER = Message("Enter a whole number.")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flask_babel import gettext as _
 
 from parks.data import LOT_STATUSES
 from parks.errors import InvalidFirmProfileError, InvalidInputError
@@ -16,7 +19,207 @@ from parks.profile import FirmProfile
 from webapp.i18n import LANGS, Lang
 from webapp.profile_form import FIELD_NAMES, validate_profile_form
 
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+MAX_PARAMS = 40
+"""Most query-string (or form) parameters a request may carry."""
+
+MAX_PARAM_CHARS = 200
+"""Longest query-string or form value accepted (a lot id, a date, a number)."""
+
+MAX_JSON_DEPTH = 6
+"""Deepest nesting of a JSON body (a wrapped firm profile is 3 levels deep)."""
+
+MAX_JSON_INT_DIGITS = 15
+"""Most digits of an integer in a JSON body (yen amounts up to 10^15 - 1)."""
+
+MAX_JSON_NUMBER_CHARS = 32
+"""Longest number literal in a JSON body."""
+
+SHOWN_CHARS = 40
+"""How much of a rejected value an error message repeats."""
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters, so errors never echo huge input.
+
+    >>> shown("x" * 1000, 10)
+    "'xxxxxxxxx… (1,000 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, str | bytes) else len(text)
+    return text[: limit - 1] + "… " + _("(%(count)s characters)", count=format(size, ","))
+
+
+def check_params(args: MultiDict[str, str]) -> None:
+    """Reject a query string (or form) with too many parameters or an over-long value.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming each parameter that is too long.
+    """
+    items = list(args.items(multi=True))
+    problems: list[str] = []
+    if len(items) > MAX_PARAMS:
+        problems.append(
+            _(
+                "too many parameters: %(count)s (at most %(limit)s)",
+                count=len(items),
+                limit=MAX_PARAMS,
+            )
+        )
+    for name, value in items[: MAX_PARAMS + 1]:
+        if len(name) > MAX_PARAM_CHARS or len(value) > MAX_PARAM_CHARS:
+            problems.append(
+                _(
+                    "parameter %(name)s is too long: %(count)s characters (at most %(limit)s)",
+                    name=shown(name),
+                    count=format(max(len(name), len(value)), ","),
+                    limit=MAX_PARAM_CHARS,
+                )
+            )
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def check_request() -> None:
+    """Bound every request's query string and form before a view sees it (``before_request``).
+
+    Raises
+    ------
+    InvalidInputError
+        If a parameter is too long or there are too many.
+    """
+    from flask import request
+
+    check_params(request.args)
+    # Plain forms are small (MAX_FORM_MEMORY_SIZE bounds them); uploads are checked by the
+    # view that takes them, before their body is read.
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        check_params(request.form)
+
+
+def read_json_body() -> object:
+    """Read this request's body as JSON within the API's limits (see :func:`parse_json_body`).
+
+    Raises
+    ------
+    werkzeug.exceptions.UnsupportedMediaType
+        If the body is not sent as ``application/json``.
+    werkzeug.exceptions.RequestEntityTooLarge
+        If the body is larger than ``MAX_JSON_BYTES``.
+    InvalidInputError
+        If it is not acceptable JSON.
+    """
+    from flask import abort, current_app, request
+
+    if not request.is_json:
+        abort(415, _("send the body as JSON with the header Content-Type: application/json"))
+    request.max_content_length = int(current_app.config["MAX_JSON_BYTES"])
+    return parse_json_body(request.get_data(cache=True))
+
+
+class _RefusedJSONError(ValueError):
+    """A JSON literal the API refuses (NaN, Infinity, a number beyond the bounds)."""
+
+
+def _refuse_constant(name: str) -> object:
+    msg = _(
+        "%(value)s is not a number JSON allows; send a finite number or leave the field out",
+        value=name,
+    )
+    raise _RefusedJSONError(msg)
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_JSON_INT_DIGITS:
+        msg = _(
+            "integer with %(digits)s digits is out of range (at most %(limit)s digits)",
+            digits=format(digits, ","),
+            limit=MAX_JSON_INT_DIGITS,
+        )
+        raise _RefusedJSONError(msg)
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text) if len(text) <= MAX_JSON_NUMBER_CHARS else math.inf
+    if not math.isfinite(value):
+        msg = _("number %(value)s is out of range", value=shown(text))
+        raise _RefusedJSONError(msg)
+    return value
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Return True when decoded JSON nests more than ``limit`` levels (``{}`` is one)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def parse_json_body(data: bytes) -> object:
+    """Decode a JSON request body within the API's limits.
+
+    ``NaN``, ``Infinity``, integers of more than ``MAX_JSON_INT_DIGITS`` digits, numbers
+    that overflow and nesting deeper than ``MAX_JSON_DEPTH`` are refused; the size of the
+    body is bounded before this (``MAX_JSON_BYTES``).
+
+    Raises
+    ------
+    InvalidInputError
+        Saying what is wrong with the body.
+    """
+    if not data.strip():
+        raise InvalidInputError(_("the request body is empty; send a JSON object (a firm profile)"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError(_("the request body is not UTF-8 text")) from None
+    try:
+        value = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+        )
+    except _RefusedJSONError as exc:
+        raise InvalidInputError(str(exc)) from None
+    except RecursionError:
+        value = None  # nested far beyond MAX_JSON_DEPTH: reported below
+        too_deep = True
+    except json.JSONDecodeError as exc:
+        msg = _(
+            "the request body is not valid JSON: %(reason)s (line %(line)s, column %(column)s)",
+            reason=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
+        )
+        raise InvalidInputError(msg) from None
+    else:
+        too_deep = _deeper_than(value, MAX_JSON_DEPTH)
+    if too_deep:
+        msg = _(
+            "the JSON body is nested too deeply (at most %(limit)s levels)", limit=MAX_JSON_DEPTH
+        )
+        raise InvalidInputError(msg)
+    return value
 
 
 @dataclass(frozen=True)
@@ -29,11 +232,24 @@ class MapQuery:
 
 @dataclass(frozen=True)
 class LotsQuery:
-    """Filters of ``GET /api/lots``; an empty ``statuses`` means every status."""
+    """Filters and page of ``GET /api/lots``; an empty ``statuses`` means every status."""
 
     statuses: tuple[str, ...]
     as_of: dt.date | None
     park_id: str | None
+    bbox: tuple[float, float, float, float] | None = None
+    limit: int = 500
+    offset: int = 0
+
+
+DEFAULT_LOTS_LIMIT = 500
+"""Lots per page of ``GET /api/lots`` unless ``limit`` says otherwise."""
+
+MAX_LOTS_LIMIT = 5000
+"""Most lots one page of ``GET /api/lots`` may hold."""
+
+MAX_OFFSET = 10_000_000
+"""Largest ``offset`` accepted (far beyond any lot layer)."""
 
 
 T = TypeVar("T")
@@ -158,10 +374,68 @@ def parse_map_query(args: Mapping[str, str], *, default_lang: Lang) -> MapQuery:
     return MapQuery(lang=lang, as_of=as_of)
 
 
+def validate_count(value: str | None, *, name: str, default: int, lo: int, hi: int) -> int:
+    """Return a whole number from ``lo`` to ``hi`` given as text, or ``default`` when absent.
+
+    Raises
+    ------
+    InvalidInputError
+        If the value is not a whole number in that range.
+    """
+    if value is None or value == "":
+        return default
+    text = value.strip()
+    if (
+        not text.isascii()
+        or not text.isdigit()
+        or len(text) > len(str(hi))
+        or not lo <= int(text) <= hi
+    ):
+        msg = _(
+            "%(name)s must be a whole number from %(lo)s to %(hi)s; got %(value)s",
+            name=name,
+            lo=lo,
+            hi=format(hi, ","),
+            value=shown(value),
+        )
+        raise InvalidInputError(msg)
+    return int(text)
+
+
+def validate_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """Return ``bbox=MINLON,MINLAT,MAXLON,MAXLAT`` (EPSG:4326) as numbers, or None when absent.
+
+    Raises
+    ------
+    InvalidInputError
+        If it is not four finite numbers with min <= max, longitudes in [-180, 180] and
+        latitudes in [-90, 90].
+    """
+    if value is None or value == "":
+        return None
+    parts = value.split(",")
+    try:
+        if len(parts) != 4:
+            raise ValueError
+        minx, miny, maxx, maxy = (float(p) for p in parts)
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise ValueError
+    except ValueError:
+        msg = _(
+            "bbox must be MINLON,MINLAT,MAXLON,MAXLAT with min <= max (degrees); got %(value)s",
+            value=shown(value),
+        )
+        raise InvalidInputError(msg) from None
+    return minx, miny, maxx, maxy
+
+
 def parse_lots_query(
     args: Mapping[str, str], statuses: Iterable[str], *, park_ids: Collection[str]
 ) -> LotsQuery:
-    """Parse ``GET /api/lots`` filters (``status`` repeated or comma-separated, ``as_of``, ``park``).
+    """Parse ``GET /api/lots`` filters and page.
+
+    Filters: ``status`` (repeated or comma-separated), ``as_of``, ``park``, ``bbox``; page:
+    ``limit`` (default ``DEFAULT_LOTS_LIMIT``, at most ``MAX_LOTS_LIMIT``) and ``offset``.
 
     Parameters
     ----------
@@ -177,13 +451,33 @@ def parse_lots_query(
     InvalidInputError
         Listing every problem found.
     """
-    problems = _reject_unknown(args, ("status", "as_of", "park"))
+    problems = _reject_unknown(args, ("status", "as_of", "park", "bbox", "limit", "offset"))
     parsed_statuses = _collect(problems, lambda: validate_statuses(statuses), ())
     as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
     park_id = _collect(problems, lambda: validate_park(args.get("park"), park_ids), None)
+    bbox = _collect(problems, lambda: validate_bbox(args.get("bbox")), None)
+    limit = _collect(
+        problems,
+        lambda: validate_count(
+            args.get("limit"), name="limit", default=DEFAULT_LOTS_LIMIT, lo=1, hi=MAX_LOTS_LIMIT
+        ),
+        DEFAULT_LOTS_LIMIT,
+    )
+    offset = _collect(
+        problems,
+        lambda: validate_count(args.get("offset"), name="offset", default=0, lo=0, hi=MAX_OFFSET),
+        0,
+    )
     if problems:
         raise InvalidInputError(problems)
-    return LotsQuery(statuses=parsed_statuses, as_of=as_of, park_id=park_id)
+    return LotsQuery(
+        statuses=parsed_statuses,
+        as_of=as_of,
+        park_id=park_id,
+        bbox=bbox,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def parse_lot_query(args: Mapping[str, str]) -> dt.date | None:
@@ -248,6 +542,11 @@ def parse_match_request(
     if "profile" in body:
         unknown = sorted(set(body) - {"profile", *MATCH_PARAMS, *extra})
         problems += [f"unknown field {name!r} beside 'profile'" for name in unknown]
+        both = sorted(set(args) & (set(body) - {"profile"}))
+        problems += [
+            _("give %(name)s in the query string or in the body, not both", name=name)
+            for name in both
+        ]
         options.update({k: v for k, v in body.items() if k != "profile"})
         profile = body["profile"]
         if not isinstance(profile, dict):
@@ -460,6 +759,15 @@ def parse_lot_list_query(
     return lots, as_of
 
 
+MAX_BANDS = 5
+"""Most drive-time bands one isochrone request may ask for."""
+
+MAX_BAND_MINUTES = 60.0
+"""Longest band an isochrone request may ask for (an hour covers the whole study area)."""
+
+DIRECTIONS = ("from", "to")
+
+
 @dataclass(frozen=True)
 class IsochroneQuery:
     """A parsed ``GET /api/isochrone`` request."""
@@ -468,18 +776,22 @@ class IsochroneQuery:
     lat: float
     minutes: tuple[float, ...]
     profile: str
+    direction: str = "from"
 
 
 def parse_isochrone_query(args: Mapping[str, str]) -> IsochroneQuery:
-    """Parse ``at=LON,LAT``, ``minutes=5,10,20`` (default 5,10,20) and ``profile``.
+    """Parse ``at=LON,LAT``, ``minutes=5,10,20`` (default 5,10,20), ``profile``, ``direction``.
+
+    At most ``MAX_BANDS`` distinct bands of at most ``MAX_BAND_MINUTES`` each; a band given
+    twice counts once.
 
     Raises
     ------
     InvalidInputError
-        Listing every problem (missing or malformed point, non-positive minutes, unknown
-        profile, unknown parameter).
+        Listing every problem (missing or malformed point, bands out of range or too many,
+        unknown profile or direction, unknown parameter).
     """
-    problems = _reject_unknown(args, ("at", "minutes", "profile"))
+    problems = _reject_unknown(args, ("at", "minutes", "profile", "direction"))
     lon = lat = float("nan")
     at = args.get("at")
     if not at:
@@ -490,21 +802,49 @@ def parse_isochrone_query(args: Mapping[str, str]) -> IsochroneQuery:
             if len(parts) != 2:
                 raise ValueError
             lon, lat = float(parts[0]), float(parts[1])
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise ValueError
         except ValueError:
-            problems.append(f"at must be two numbers LON,LAT; got {at!r}")
+            problems.append(
+                _(
+                    "at must be two numbers LON,LAT (longitude -180 to 180, latitude -90 to 90);"
+                    " got %(value)s",
+                    value=shown(at),
+                )
+            )
     minutes: list[float] = []
     for raw in (args.get("minutes") or "5,10,20").split(","):
         try:
             value = float(raw)
         except ValueError:
-            problems.append(f"minutes must be numbers; got {raw!r}")
+            problems.append(_("minutes must be numbers; got %(value)s", value=shown(raw)))
             continue
-        if not value > 0 or value > 120:
-            problems.append(f"each band must be more than 0 and at most 120 minutes; got {raw!r}")
-        minutes.append(value)
+        if not 0 < value <= MAX_BAND_MINUTES:
+            problems.append(
+                _(
+                    "each band must be more than 0 and at most %(limit)s minutes; got %(value)s",
+                    limit=format(MAX_BAND_MINUTES, "g"),
+                    value=shown(raw),
+                )
+            )
+        elif value not in minutes:
+            minutes.append(value)
+    if len(minutes) > MAX_BANDS:
+        problems.append(
+            _(
+                "at most %(limit)s different bands per request; got %(count)s",
+                limit=MAX_BANDS,
+                count=len(minutes),
+            )
+        )
     profile = args.get("profile") or "normal"
     if profile not in SPEED_PROFILES:
         problems.append(f"profile must be one of {', '.join(SPEED_PROFILES)}; got {profile!r}")
+    direction = args.get("direction") or "from"
+    if direction not in DIRECTIONS:
+        problems.append(
+            _("direction must be 'from' or 'to'; got %(value)s", value=shown(direction))
+        )
     if problems:
         raise InvalidInputError(problems)
-    return IsochroneQuery(lon, lat, tuple(minutes), profile)
+    return IsochroneQuery(lon, lat, tuple(minutes), profile, direction)

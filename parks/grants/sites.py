@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -105,48 +106,82 @@ def _park_name(parks: pd.DataFrame, park_id: str) -> Text | None:
 def _sites(
     layers: Layers, frame: gpd.GeoDataFrame, id_column: str, *, min_share: float = 1e-6
 ) -> dict[str, Site]:
-    """Intersect each feature of ``frame`` with the zones and return its Site."""
+    """Intersect each feature of ``frame`` with the zones and return its Site.
+
+    Only feature-zone pairs whose outlines intersect (an STRtree query per zone) are
+    measured, and only features across a zone's outline are intersected with it, so the
+    cost grows with the pairs that overlap, not with features × zones.
+    """
     zones = to_metric(layers.zones)
     shapes = to_metric(frame)
     geoms = shapes.geometry.to_numpy()
     areas = shapely.area(geoms)
+    tree = shapely.STRtree(geoms)
     kinds: list[set[str]] = [set() for _ in range(len(frame))]
     approx: list[dict[str, str]] = [{} for _ in range(len(frame))]
     grant_ids: list[set[str]] = [set() for _ in range(len(frame))]
-    for _, zone in zones.iterrows():
-        share = shapely.area(shapely.intersection(geoms, zone.geometry)) / areas
-        for i in range(len(frame)):
-            if share[i] <= min_share:
+    for zone_geom, kind, ids, is_approx, approx_note in zip(
+        zones.geometry.to_numpy(),
+        zones["kind"].astype(str),
+        zones["grant_ids"],
+        zones["is_approximate"],
+        zones["approx_note"],
+        strict=True,
+    ):
+        hits = tree.query(zone_geom, predicate="intersects")
+        if len(hits) == 0:
+            continue
+        shapely.prepare(zone_geom)
+        share = np.ones(len(hits))
+        edge = ~shapely.covers(zone_geom, geoms[hits])
+        crossing = hits[edge]
+        share[edge] = (
+            shapely.area(shapely.intersection(geoms[crossing], zone_geom)) / areas[crossing]
+        )
+        zone_ids = [str(g) for g in json_list(ids)]
+        zone_note = (
+            str(_none_if_missing(approx_note) or "outline approximate") if bool(is_approx) else None
+        )
+        for i, part in zip(hits.tolist(), share.tolist(), strict=True):
+            if not part > min_share:
                 continue
-            kind = str(zone["kind"])
             kinds[i].add(kind)
-            grant_ids[i].update(map(str, json_list(zone["grant_ids"])))
-            notes = []
-            if bool(zone["is_approximate"]):
-                notes.append(str(_none_if_missing(zone["approx_note"]) or "outline approximate"))
-            if share[i] < 0.999:
-                notes.append(f"only {share[i]:.0%} of the area lies inside the zone outline")
+            grant_ids[i].update(zone_ids)
+            notes = [zone_note] if zone_note else []
+            if part < 0.999:
+                notes.append(f"only {part:.0%} of the area lies inside the zone outline")
             if notes:
                 approx[i][kind] = "; ".join(notes)
     parks = layers.parks.set_index("park_id")
+    park_price = {p: _none_if_missing(v) for p, v in parks["price_per_m2"].items()}
+    park_zoning = {p: _none_if_missing(v) for p, v in parks["zoning"].items()}
+    park_names = {p: _park_name(parks, str(p)) for p in parks.index}
+    empty = pd.Series([None] * len(frame), index=frame.index)
     out = {}
-    for i, (_, row) in enumerate(frame.iterrows()):
-        park_id = str(row["park_id"])
-        lot_id = str(row["lot_id"]) if id_column == "lot_id" else None
-        price = _none_if_missing(row.get("price_per_m2"))
-        if price is None and park_id in parks.index:
-            price = _none_if_missing(parks.loc[park_id, "price_per_m2"])
-        zoning = _none_if_missing(parks.loc[park_id, "zoning"]) if park_id in parks.index else None
-        out[str(row[id_column])] = Site(
+    for i, (key, park_id, price, area) in enumerate(
+        zip(
+            frame[id_column].astype(str),
+            frame["park_id"].astype(str),
+            frame.get("price_per_m2", empty),
+            frame.get("area_m2", empty),
+            strict=True,
+        )
+    ):
+        lot_id = key if id_column == "lot_id" else None
+        price = _none_if_missing(price)
+        if price is None:
+            price = park_price.get(park_id)
+        zoning = park_zoning.get(park_id)
+        out[key] = Site(
             park_id=park_id,
             lot_id=lot_id,
             zone_kinds=frozenset(kinds[i]),
             approximate_zones=tuple(sorted(approx[i].items())),
             grant_ids=frozenset(grant_ids[i]),
-            area_m2=float(row["area_m2"]) if lot_id and _none_if_missing(row["area_m2"]) else None,
+            area_m2=float(area) if lot_id and _none_if_missing(area) else None,
             price_per_m2=None if price is None else float(price),
             zoning=None if zoning is None else str(zoning),
-            park_name=_park_name(parks, park_id),
+            park_name=park_names.get(park_id),
         )
     return out
 

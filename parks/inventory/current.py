@@ -9,7 +9,6 @@ Each lot carries ``status_verified_on``, the date its status was last confirmed.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import threading
@@ -132,7 +131,7 @@ def current_layers(store: Store, baseline: Layers) -> tuple[int, Layers]:
         extra["lot_access"] = access
     if not routes.empty or "routes" in extra:
         extra["routes"] = routes
-    layers = dataclasses.replace(baseline, lots=lots, lot_events=events, extra=extra)
+    layers = baseline.replace(lots=lots, lot_events=events, **extra)
     return revision, layers
 
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import siting
+from parks.demand import past_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "data" / "scenarios"
@@ -72,11 +73,14 @@ def test_match_text_in_japanese_and_the_log_has_no_name(profile_file: Path, tmp_
     assert "2026年11月28日時点で分譲中の区画はありません" in out
     assert "条件に最も近い区画" in out
     assert "から分譲済" in out
-    assert "株式会社テスト物流" not in log.read_text(encoding="utf-8")
+    assert not log.exists()  # a past date is history, not demand: it goes to the past log
+    assert "株式会社テスト物流" not in past_path(log).read_text(encoding="utf-8")
 
-    code, out = run("demand", "--log", str(log))
+    code, out = run("demand", "--log", str(log), "--format", "json")
     assert code == 0
-    assert json.loads(out)["unmet_by_industry"] == {"logistics_wholesale": 1}
+    summary = json.loads(out)
+    assert summary["past_date_searches"] == 1
+    assert summary["searches"] == 0
 
 
 def test_match_rejects_a_bad_profile_with_every_problem(tmp_path: Path) -> None:

@@ -189,7 +189,7 @@ def test_isochrone_bad_input(layers, lon, lat, minutes, message) -> None:
 
 
 def test_roads_without_drivable_lines_are_a_clear_error(layers) -> None:
-    no_roads = dataclasses.replace(layers, roads=layers.roads[layers.roads["class"] == "rail"])
+    no_roads = layers.replace(roads=layers.roads[layers.roads["class"] == "rail"])
     with pytest.raises(access.AccessError, match="no drivable line"):
         access.access_network(no_roads)
 

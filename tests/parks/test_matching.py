@@ -15,7 +15,7 @@ from shapely.geometry import shape
 
 from geo.crs import METRIC_CRS
 from parks.data import json_list
-from parks.demand import demand_record, read_demand, record_demand, unmet_summary
+from parks.demand import demand_record, demand_summary, past_path, read_demand, record_demand
 from parks.errors import InvalidInputError
 from parks.matching import ASSEMBLY_GAP_M, Weights, match, match_table, table_from_columns
 from parks.profile import validate_profile
@@ -267,17 +267,18 @@ def test_demand_log_never_stores_the_firm_name(tmp_path: Path) -> None:
     raw = scenario("precision-parts-maker")
     profile = validate_profile(raw)
     log = tmp_path / "demand.jsonl"
-    record_demand(log, demand_record(profile, as_of=TODAY, matches=0, near_misses=4))
-    record_demand(log, demand_record(profile, as_of=APRIL_2021, matches=1, near_misses=2))
-    text = log.read_text(encoding="utf-8")
+    record_demand(log, demand_record(profile, as_of=TODAY, matches=0, near_misses=4, today=TODAY))
+    record_demand(
+        log, demand_record(profile, as_of=APRIL_2021, matches=1, near_misses=2, today=TODAY)
+    )
+    text = log.read_text(encoding="utf-8") + past_path(log).read_text(encoding="utf-8")
     assert raw["name"] not in text
     assert "Aichi" not in text
     records = read_demand(log)
     assert records[0]["criteria"]["land_m2"] == {"min": 8000, "max": 15000}
-    summary = unmet_summary(records)
-    assert summary == {
-        "requests": 2,
-        "unmet": 1,
-        "unmet_by_industry": {"manufacturing": 1},
-        "unmet_by_min_area": {"< 10,000 m²": 1},
-    }
+    summary = demand_summary(records, read_demand(log, past=True))
+    assert summary["searches"] == 1  # the 2021 search is history, not demand
+    assert summary["past_date_searches"] == 1
+    assert summary["unmet"] == 1
+    assert summary["unmet_by_industry"] == {"manufacturing": 1}
+    assert summary["unmet_by_min_area"] == {"< 10,000 m²": 1}

@@ -165,3 +165,11 @@ def test_packaged_schema_matches_shared_copy() -> None:
     assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == json.loads(
         SHARED_SCHEMA.read_text(encoding="utf-8")
     )
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_are_refused(value: float) -> None:
+    # JSON Schema's number checks all pass for NaN; a file read with json.loads can hold it
+    data = {"industry": "manufacturing", "project": "new_site", "origin": "inside_city"}
+    with pytest.raises(InvalidFirmProfileError, match=r"\$\.land_m2\.min: Enter a finite number"):
+        validate_profile({**data, "land_m2": {"min": value}})

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parks.data import gpkg_path
+from parks.demand import past_path
 from tests.conftest import DATA_DIR
 from webapp import create_app
 
@@ -114,20 +115,49 @@ def test_bad_match_requests_get_400(client, query: str, body, message: str) -> N
     assert message in " ".join(response.get_json()["problems"])
 
 
-def test_non_json_body_is_a_400(client) -> None:
-    response = client.post("/api/match", data="not json", content_type="text/plain")
+def test_non_json_body_is_a_415(client) -> None:
+    response = client.post(
+        "/api/match", data="not json", content_type="text/plain", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 415
+    assert "Content-Type: application/json" in response.get_json()["error"]
+
+
+def test_broken_json_is_a_400(client) -> None:
+    response = client.post(
+        "/api/match",
+        data="{not json",
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 400
+    assert "not valid JSON" in response.get_json()["error"]
 
 
 def test_requests_are_logged_without_the_firm_name(client, log_path: Path) -> None:
     body = profile()
     body["name"] = "Secret Precision KK"
+    body["hq_functions"] = True  # a search not made before here (repeats are logged once)
     assert client.post("/api/match?as_of=2021-04-01", json=body).status_code == 200
-    text = log_path.read_text(encoding="utf-8")
+    text = past_path(log_path).read_text(encoding="utf-8")  # 2021 is history, not demand
     assert "Secret Precision" not in text
     last = json.loads(text.splitlines()[-1])
     assert last["criteria"]["industry"] == "manufacturing"
     assert last["matches"] >= 1
+    assert last["live"] is False
+
+
+def test_one_record_per_distinct_search(client, log_path: Path) -> None:
+    body = {**profile(), "land_m2": {"min": 1234}}
+    for _ in range(5):
+        assert client.post("/api/match", json=body).status_code == 200
+    other = {**profile(), "land_m2": {"min": 4321}}
+    assert client.post("/api/match", json=other).status_code == 200
+    lines = [json.loads(x) for x in log_path.read_text(encoding="utf-8").splitlines()]
+    mins = [r["criteria"].get("land_m2", {}).get("min") for r in lines]
+    assert mins.count(1234) == 1
+    assert mins.count(4321) == 1
+    assert all(r["live"] for r in lines)
 
 
 def test_grants_for_a_lot(client) -> None:

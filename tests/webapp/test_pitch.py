@@ -186,6 +186,8 @@ def test_invalid_profile_is_a_400_page_listing_every_problem(client) -> None:
         ({"lot": ""}, "lot is required"),
         ({"as_of": "2021-02-30"}, "as_of"),
         ({"colour": "red"}, "colour"),
+        ({"new_hires": "9" * 4000}, "new_hires"),  # a 4,000-digit integer: 400, not 500
+        ({"investment_land": "9" * 150}, "Land cost (yen): Enter a whole number"),
     ],
 )
 def test_bad_pitch_requests_are_400(client, form: dict, message: str) -> None:

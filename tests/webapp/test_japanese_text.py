@@ -285,7 +285,7 @@ def api_words() -> dict[str, str]:
     from webapp.openapi import openapi_document
 
     doc = openapi_document()
-    words = {p: "metavariable of a syntax example" for p in PLACEHOLDERS}
+    words = dict.fromkeys(PLACEHOLDERS, "metavariable of a syntax example")
     for item in doc["paths"].values():
         for op in item.values():
             for param in op.get("parameters", []):
@@ -393,7 +393,7 @@ def test_api_errors_in_japanese(client, method: str, url: str, body, status: int
 
 
 def test_api_errors_in_english(client) -> None:
-    for method, url, body, status in API_ERRORS:
+    for method, url, body, status in API_ERRORS:  # noqa: B007 - the status is checked above
         kwargs: dict = {}
         if isinstance(body, bytes):
             kwargs = {"data": body, "content_type": "application/json"}

@@ -239,6 +239,21 @@ def occupant_names(value: Any) -> list[dict[str, str]]:
     return out
 
 
+def phase_label(value: Any) -> str | None:
+    """Return a development phase as the reader writes it (第2期, phase 2), None if unknown.
+
+    Phases are stored as numbers, which a nullable column turns into floats (2.0).
+    """
+    if is_missing(value):
+        return None
+    number = value
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().replace(".0", "", 1).isdigit():
+        number = int(float(value))
+    return _("Phase %(number)s", number=number)
+
+
 def phases(value: Any, lang: str) -> list[dict[str, Any]]:
     """Return the park's development phases: number, lots, saleable area, opening date."""
     rows = []
@@ -247,7 +262,7 @@ def phases(value: Any, lang: str) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
-                "phase": item.get("phase"),
+                "phase": phase_label(item.get("phase")),
                 "lots": item.get("lots"),
                 "saleable_area_m2": item.get("saleable_area_m2"),
                 "opened": fmt_date(item.get("opened"), lang) if item.get("opened") else "",
@@ -306,7 +321,7 @@ def lot_facts(layers: Layers, lot_id: str, as_of: dt.date, lang: str) -> dict[st
         "published_area_m2": None
         if is_missing(lot.get("published_area_m2"))
         else float(lot["published_area_m2"]),
-        "phase": None if is_missing(lot.get("phase")) else lot["phase"],
+        "phase": phase_label(lot.get("phase")),
         "status": verified.status,
         "verified": verified,
         "available_from": None

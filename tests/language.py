@@ -44,6 +44,7 @@ ALLOWED: dict[str, str] = {
     "PNG": "file format",
     "API": "written API in Japanese too",
     "ID": "written ID in Japanese too (区画ID)",
+    "IP": "written IP in Japanese too (IPアドレス)",
     "OpenAPI": "proper noun: the API description standard",
     "AHP": "the analytic hierarchy process, written AHP in Japanese planning texts too",
     "DEM": "数値標高モデル: written DEM in Japanese GIS texts too",
@@ -240,3 +241,16 @@ def english_page_problems(html: str) -> set[str]:
     return japanese_words(" ".join(parser.parts_en)) | japanese_words(
         " ".join(_json_block_texts(parser))
     )
+
+
+SNAKE_ID = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+"""A snake_case identifier (``operational_by``, ``price_per_m2``): a field name, not a word."""
+
+
+def internal_ids(html: str, park_ids: tuple[str, ...] | list[str]) -> set[str]:
+    """Internal ids a page shows outside code and ``translate="no"``: lot ids
+    (``inaho/P2-1``) and snake_case field names (``operational_by``)."""
+    text = " ".join(parse(html).parts_ja)
+    alternatives = "|".join(map(re.escape, park_ids))
+    lot = re.compile(rf"\b(?:{alternatives})/[A-Za-z0-9-]+")
+    return set(lot.findall(text)) | set(SNAKE_ID.findall(HOST.sub(" ", text)))

@@ -23,6 +23,7 @@ from parks.access import nearest_destinations
 from parks.data import DESTINATION_KINDS, Layers, json_list
 from parks.lots import lot_history, sold_share_history
 from parks.messages import Name
+from webapp.i18n import NAME_RENDERERS, gettext_in
 from webapp.layout import fmt_date, is_missing
 from webapp.names import destination_ref, lot_no, name, park_ref
 
@@ -137,6 +138,24 @@ def lot_label(layers: Layers, lot_id: str, lang: str) -> str:
     except LookupError:
         park = park_id
     return _("%(park)s, lot %(lot_no)s", park=park, lot_no=lot_no(lot_id))
+
+
+def _lot_name(lot_id: str, lang: str) -> str | None:
+    """Name a lot in a domain message (``Name("lot", id)``): park and number, None if unknown."""
+    from flask import has_app_context
+
+    from webapp import get_layers
+
+    if not has_app_context():
+        return None
+    try:
+        park = park_name(get_layers(), str(lot_id).split("/", 1)[0], lang)
+    except LookupError:
+        return None
+    return gettext_in(lang, "%(park)s, lot %(lot_no)s") % {"park": park, "lot_no": lot_no(lot_id)}
+
+
+NAME_RENDERERS["lot"] = _lot_name
 
 
 @dataclass(frozen=True)

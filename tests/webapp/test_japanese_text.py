@@ -18,9 +18,11 @@ import re
 
 import pytest
 
+from parks.data import PARK_IDS
 from tests.conftest import DATA_DIR
 from tests.language import (
     english_page_problems,
+    internal_ids,
     japanese_words,
     latin_words,
     page_problems,
@@ -596,11 +598,15 @@ def test_staff_pages_read_in_their_language(staff_app, lang: str) -> None:
         response = staff.get(url, headers=headers)
         assert response.status_code in (200, 403, 404), url
         check(response)
+        assert internal_ids(response.get_data(as_text=True), PARK_IDS) == set(), url
     admin = _staff_client(staff_app, "admin1")
+    audit = admin.get("/staff/audit", headers=headers).get_data(as_text=True)
+    assert f'href="/staff/leads/{staff_app.config["LEAD_ID"]}"' in audit  # a lead by its firm
     for url in ADMIN_PAGES:
         response = admin.get(url, headers=headers)
         assert response.status_code == 200, url
         check(response)
+        assert internal_ids(response.get_data(as_text=True), PARK_IDS) == set(), url
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -707,3 +713,5 @@ def test_lot_import_refusal_and_diff_read_in_their_language(staff_app, lang: str
     diff = upload(good)
     assert diff.status_code == 200
     check(diff)
+    for response in (refused, diff):
+        assert internal_ids(response.get_data(as_text=True), PARK_IDS) == set()

@@ -840,11 +840,7 @@ def apply_lot_import(
         revision = session.get_one(StoreRevision, 1, with_for_update=store.dialect == "postgresql")
         if plan.base_revision is not None and revision.value != plan.base_revision:
             raise reject(
-                [
-                    Message(
-                        N_("the lots changed since this dry run was made; upload the file again")
-                    )
-                ]
+                [Message(N_("the lots changed since this dry run was made; upload the file again"))]
             )
         old = {
             lot.lot_id: lot

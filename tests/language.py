@@ -46,6 +46,7 @@ ALLOWED: dict[str, str] = {
     "ID": "written ID in Japanese too (区画ID)",
     "IP": "written IP in Japanese too (IPアドレス)",
     "OpenAPI": "proper noun: the API description standard",
+    "CR": "consistency ratio of AHP comparisons, written CR in Japanese planning texts too",
     "AHP": "the analytic hierarchy process, written AHP in Japanese planning texts too",
     "DEM": "数値標高モデル: written DEM in Japanese GIS texts too",
     "English": "the language switch names the other language in that language",

@@ -61,6 +61,7 @@ from webapp.planner_report import (
     step_chart_svg,
     suitability_png,
 )
+from webapp.planner_texts import source_text, unit_text
 from webapp.problems import show_problems
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
@@ -403,6 +404,9 @@ def _assessment(area: Area, weights: CriteriaWeights) -> Assessment:
         # the reader's wording next to the English msgid (scripts show label_text)
         crit["label_text"] = _(crit["label"])
         crit["rule_text"] = _(crit["rule"])
+        crit["unit_text"] = unit_text(crit["unit"], current_lang())
+    result = assessment.result
+    result["sources_text"] = [source_text(s, current_lang()) for s in result["sources"]]
     return assessment
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from parks.lot_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, WKT_COLUMNS
 from parks.messages import N_
 from webapp import get_layers
 from webapp.i18n import gettext_in
@@ -95,7 +96,13 @@ LEAD_ACTIONS = frozenset({"create_lead", "update_lead", "lead_lots", "pitch_pdf"
 TYPED = frozenset({"notes", "negotiating_firm", "occupant", "next_action", "ip"})
 """Fields holding what a person typed: shown verbatim."""
 
-_QUOTED = re.compile(r"'([^'\n]{1,200})'")
+_COLUMNS = "|".join(
+    sorted(
+        c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *WKT_COLUMNS) if "_" in c or c == "wkt"
+    )
+)
+_QUOTED = re.compile(rf"'([^'\n]{{1,200}})'|\b({_COLUMNS})\b")
+"""A quoted value, or the name of a lot file's column (what an admin types into the file)."""
 
 
 def label(kind: str, value: Any, lang: str) -> str:
@@ -110,12 +117,12 @@ def verbatim(value: Any) -> Markup:
 
 
 def with_code(text: str) -> Markup:
-    """Escape a message and show its quoted values (``'park_id'``) as code."""
+    """Escape a message; show its quoted values (``'atlantis'``) and column names as code."""
     shown = Markup()
     position = 0
     for quoted in _QUOTED.finditer(text):
         shown += escape(text[position : quoted.start()])
-        shown += Markup('<code translate="no">{}</code>').format(quoted.group(1))
+        shown += Markup('<code translate="no">{}</code>').format(quoted.group(1) or quoted.group(2))
         position = quoted.end()
     return shown + escape(text[position:])
 

@@ -42,6 +42,7 @@ ALLOWED: dict[str, str] = {
     "YAML": "file format",
     "WKT": "file format (well-known text geometry)",
     "PNG": "file format",
+    "HTML": "file format",
     "API": "written API in Japanese too",
     "ID": "written ID in Japanese too (区画ID)",
     "IP": "written IP in Japanese too (IPアドレス)",
@@ -255,3 +256,31 @@ def internal_ids(html: str, park_ids: tuple[str, ...] | list[str]) -> set[str]:
     alternatives = "|".join(map(re.escape, park_ids))
     lot = re.compile(rf"\b(?:{alternatives})/[A-Za-z0-9-]+")
     return set(lot.findall(text)) | set(SNAKE_ID.findall(HOST.sub(" ", text)))
+
+
+FILE_PATH = re.compile(r"[\w.-]+/[\w./-]*\.[a-z]{2,5}\b")
+"""A file path with an extension (``parks/speed_profiles.yaml``) that a credit line cites."""
+
+
+def text_internal_ids(text: str, park_ids: tuple[str, ...] | list[str]) -> set[str]:
+    """Internal ids in plain text (CLI output) outside URLs and file paths: lot ids and
+    snake_case names."""
+    text = FILE_PATH.sub(" ", HOST.sub(" ", text))
+    alternatives = "|".join(map(re.escape, park_ids))
+    lot = re.compile(rf"\b(?:{alternatives})/[A-Za-z0-9-]+")
+    return set(lot.findall(text)) | set(SNAKE_ID.findall(text))
+
+
+PARENTHESISED = re.compile(r"\([^()]*\)|（[^（）]*）")
+"""A parenthesised aside: where English output quotes a Japanese term as published."""
+
+
+def english_output_problems(text: str) -> set[str]:
+    """Japanese runs of English CLI output outside parenthesised asides and source lines."""
+    kept = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("Sources:", "Source:", "- ")):
+            continue
+        kept.append(PARENTHESISED.sub(" ", PARENTHESISED.sub(" ", line)))
+    return japanese_words("\n".join(kept))

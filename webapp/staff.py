@@ -90,6 +90,7 @@ from webapp.staff_view import (
     park_label,
     profile_rows,
     verbatim,
+    when,
     with_code,
 )
 
@@ -562,6 +563,7 @@ def _labels() -> dict[str, Any]:
         "field_rows": lambda values: field_rows(values, lang),
         "audit_detail": lambda detail: audit_detail(detail, lang),
         "verbatim": verbatim,
+        "when": lambda moment: when(moment, lang),
         "lead_actions": LEAD_ACTIONS,
         "with_code": with_code,
         "park_ids": PARK_IDS,

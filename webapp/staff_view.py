@@ -105,6 +105,20 @@ _QUOTED = re.compile(rf"'([^'\n]{{1,200}})'|\b({_COLUMNS})\b")
 """A quoted value, or the name of a lot file's column (what an admin types into the file)."""
 
 
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+"""Japan Standard Time (no daylight saving): the office's clock."""
+
+
+def when(moment: dt.datetime | None, lang: str) -> str:
+    """Return a recorded moment (stored in UTC) on the office's clock: date and hh:mm JST."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(JST)
+    return f"{fmt_date(local.date(), lang)} {local:%H:%M}"
+
+
 def label(kind: str, value: Any, lang: str) -> str:
     """Return the name of a staff id (status, stage, role, change kind, action)."""
     msgid = LABELS.get((kind, str(value)))

@@ -715,3 +715,12 @@ def test_lot_import_refusal_and_diff_read_in_their_language(staff_app, lang: str
     check(diff)
     for response in (refused, diff):
         assert internal_ids(response.get_data(as_text=True), PARK_IDS) == set()
+
+
+def test_staff_times_are_shown_on_the_office_clock() -> None:
+    from webapp.staff_view import when
+
+    moment = dt.datetime(2026, 11, 29, 20, 36, tzinfo=dt.UTC)
+    assert when(moment, "ja") == "2026年11月30日 05:36"
+    assert when(moment.replace(tzinfo=None), "en").endswith(" 05:36")
+    assert "30" in when(moment, "en")

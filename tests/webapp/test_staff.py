@@ -231,7 +231,7 @@ def test_web_import_lists_problems_then_shows_the_diff_and_applies(staff_app) ->
     )
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
-    assert "row 2: lot_no" in page
+    assert 'row 2: <code translate="no">lot_no</code>' in page  # the column as code
     assert "row 3: unknown status" in page
     good = lots.copy()
     good.loc[0, "status"] = "available"

@@ -63,6 +63,14 @@ def _amount_line(p: GrantResult, lang: str) -> str:
 
 
 def _site_name(site: Site) -> Message | Name:
+    if site.lot_id is not None and site.park_id is not None and site.park_name is not None:
+        return Message(
+            "%(park)s, lot %(lot_no)s",
+            {
+                "park": site.park_name.name("park", site.park_id),
+                "lot_no": site.lot_id.split("/", 1)[-1],
+            },
+        )
     if site.lot_id is not None:
         return Message("lot %(lot)s", {"lot": site.lot_id})
     if site.park_id is not None and site.point is None and site.park_name is not None:

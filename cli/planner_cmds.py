@@ -200,6 +200,8 @@ def _pdf(result: dict[str, Any], data_dir: Path, layer_dir: Path, lang: str, nam
 
 def assessment_text(r: dict[str, Any], lang: str) -> str:
     """Render an assessment as plain text in ``lang``."""
+    from webapp.planner_texts import source_text, unit_text
+
     lines = [
         f"{gettext_in(lang, 'Area')}: {r['area_ha']:,.2f} ha (EPSG:6675)",
         f"{gettext_in(lang, 'Share outside the city')}: {r['outside_city_share']:.1%}",
@@ -276,7 +278,9 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
     lines.append(gettext_in(lang, "Criteria and score") + ":")
     for c in r["criteria"].values():
         value = (
-            gettext_in(lang, "no data") if c["value"] == "no data" else f"{c['value']} {c['unit']}"
+            gettext_in(lang, "no data")
+            if c["value"] == "no data"
+            else f"{c['value']} {unit_text(c['unit'], lang)}"
         )
         score = "-" if c["score"] is None else f"{c['score']:.3f}"
         lines.append(
@@ -284,7 +288,7 @@ def assessment_text(r: dict[str, Any], lang: str) -> str:
         )
     lines.append(f"{gettext_in(lang, 'Score')}: {r['score']:.3f}")
     lines.append(gettext_in(lang, "Sources") + ":")
-    lines.extend(f"  - {s}" for s in r["sources"])
+    lines.extend(f"  - {source_text(s, lang)}" for s in r["sources"])
     return "\n".join(lines)
 
 

@@ -41,6 +41,7 @@ from parks.data import DESTINATION_KINDS, Layers
 from parks.drive_times import drive_minutes_table as drive_minutes_table  # its first home
 from parks.drive_times import nearest_per_kind, stored_lot_access
 from parks.errors import InvalidInputError, SitingError
+from parks.messages import N_
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ ISOCHRONE_MINUTES = (5.0, 10.0, 15.0, 20.0, 30.0)
 ROUTE_PROFILE = "normal"
 """Profile whose routes are stored (routes differ little between profiles)."""
 
-PROVENANCE = (
+PROVENANCE = N_(
     "computed: shortest drive time over OpenStreetMap Japan 2017-10 roads (OpenMapTiles z13, "
     "© OpenMapTiles © OpenStreetMap contributors, ODbL) and the 国土数値情報 N06-23 "
     "expressway sections (CC BY-SA 3.0), at ASSUMED speeds per road class "

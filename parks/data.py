@@ -14,6 +14,7 @@ import pandas as pd
 from geo.crs import WEB_CRS
 from geo.io import is_table, list_layers, read_table, read_vector
 from parks.errors import DataNotFoundError, LotNotFoundError, ParkNotFoundError
+from parks.messages import Message
 
 GPKG_NAME = "kanazawa.gpkg"
 """File name of the embedded GeoPackage inside the data directory."""
@@ -213,8 +214,12 @@ class Layers:
         """Return one park's row."""
         rows = self.parks[self.parks["park_id"] == park_id]
         if rows.empty:
-            msg = f"no park {park_id!r}; known parks: {', '.join(self.parks['park_id'])}"
-            raise ParkNotFoundError(msg)
+            raise ParkNotFoundError(
+                Message(
+                    "no park %(park)s; known parks: %(parks)s",
+                    {"park": repr(park_id), "parks": ", ".join(self.parks["park_id"])},
+                )
+            )
         row: pd.Series = rows.iloc[0]
         return row
 
@@ -222,8 +227,9 @@ class Layers:
         """Return one lot's row."""
         rows = self.lots[self.lots["lot_id"] == lot_id]
         if rows.empty:
-            msg = f"no lot {lot_id!r} (lot ids look like 'morimoto-ic/9')"
-            raise LotNotFoundError(msg)
+            raise LotNotFoundError(
+                Message("no lot %(lot)s (lot ids look like 'morimoto-ic/9')", {"lot": repr(lot_id)})
+            )
         row: pd.Series = rows.iloc[0]
         return row
 

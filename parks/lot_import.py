@@ -35,7 +35,7 @@ from sqlalchemy import delete, insert, select
 from geo.crs import METRIC_CRS, WEB_CRS
 from parks.data import LOT_STATUSES, PARK_IDS, Layers
 from parks.errors import LotImportError
-from parks.messages import N_, Message
+from parks.messages import N_, Message, Name
 
 REQUIRED_COLUMNS = ("park_id", "lot_no", "status")
 OPTIONAL_COLUMNS = ("phase", "available_from", "price_per_m2", "occupant", "source", "area_m2")
@@ -70,6 +70,16 @@ WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom")
 FORMATS = ("gpkg", "geojson", "zip", "csv")
 
 
+def _too_many_rows() -> Message:
+    return Message(N_("the file holds more than %(count)s rows"), {"count": MAX_ROWS})
+
+
+def _too_large() -> Message:
+    return Message(
+        N_("the file is larger than %(size)s MB"), {"size": MAX_FILE_BYTES // (1024 * 1024)}
+    )
+
+
 def _shown(value: Any, limit: int = 40) -> str:
     """Return a value for a message, cut short so a huge value cannot flood it."""
     text = repr(value)
@@ -102,8 +112,7 @@ def _decode_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    msg = "the CSV is neither UTF-8 nor Shift_JIS text"
-    raise LotImportError([msg])
+    raise reject([Message(N_("the CSV is neither UTF-8 nor Shift_JIS text"))])
 
 
 def _read_csv(data: bytes, crs: str | None) -> tuple[gpd.GeoDataFrame, list[Message]]:
@@ -113,7 +122,7 @@ def _read_csv(data: bytes, crs: str | None) -> tuple[gpd.GeoDataFrame, list[Mess
     lower = {f.lower(): f for f in fields}
     wkt_col = next((lower[c] for c in WKT_COLUMNS if c in lower), None)
     if wkt_col is None:
-        raise LotImportError(
+        raise reject(
             [
                 Message(
                     N_(
@@ -121,7 +130,7 @@ def _read_csv(data: bytes, crs: str | None) -> tuple[gpd.GeoDataFrame, list[Mess
                         "outline as WKT (POLYGON ((lon lat, ...))) in EPSG:4326, or upload "
                         "a GeoPackage, GeoJSON or zipped Shapefile."
                     )
-                ).english()
+                )
             ]
         )
     rows: list[dict[str, Any]] = []
@@ -129,7 +138,7 @@ def _read_csv(data: bytes, crs: str | None) -> tuple[gpd.GeoDataFrame, list[Mess
     problems: list[Message] = []
     for number, row in enumerate(reader, start=1):
         if number > MAX_ROWS:
-            raise LotImportError([f"the file holds more than {MAX_ROWS:,} rows"])
+            raise reject([_too_many_rows()])
         clean = {(k or "").strip(): v for k, v in row.items()}
         raw = clean.pop(wkt_col, None) or ""
         try:
@@ -153,17 +162,33 @@ def _flatten_zip(data: bytes) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise LotImportError([f"the zip file cannot be opened: {exc}"]) from None
+        raise reject(
+            [Message(N_("the zip file cannot be opened: %(error)s"), {"error": repr(str(exc))})]
+        ) from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise LotImportError([f"the zip file holds more than {MAX_ZIP_MEMBERS} files"])
+            raise reject(
+                [
+                    Message(
+                        N_("the zip file holds more than %(count)s files"),
+                        {"count": MAX_ZIP_MEMBERS},
+                    )
+                ]
+            )
         if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-            raise LotImportError(["the zip file unpacks to more than 200 MB"])
+            raise reject([Message(N_("the zip file unpacks to more than 200 MB"))])
         shps = [i for i in infos if i.filename.lower().endswith(".shp")]
         if len(shps) != 1:
-            raise LotImportError(
-                ["the zip file must hold exactly one Shapefile (.shp with its .shx, .dbf, .prj)"]
+            raise reject(
+                [
+                    Message(
+                        N_(
+                            "the zip file must hold exactly one Shapefile (.shp with its .shx, "
+                            ".dbf, .prj)"
+                        )
+                    )
+                ]
             )
         stem = shps[0].filename[:-4]
         out = io.BytesIO()
@@ -183,20 +208,36 @@ def _read_vector_bytes(data: bytes, layer: str | None) -> gpd.GeoDataFrame:
             names = [str(n) for n, _ in layers]
             kinds = {str(n): k for n, k in layers}
             if layer is not None and layer not in names:
-                raise LotImportError(
-                    [f"the file has no layer {_shown(layer)}; its layers: {', '.join(names)}"]
+                raise reject(
+                    [
+                        Message(
+                            N_("the file has no layer %(layer)s; its layers: %(layers)s"),
+                            {"layer": _shown(layer), "layers": [_shown(n) for n in names]},
+                        )
+                    ]
                 )
             name = layer or next((n for n in names if kinds[n] is not None), None)
             if name is None:
-                raise LotImportError(
+                raise reject(
                     [
-                        "the file holds only attribute tables, no lot outlines: export the "
-                        "lot layer with its polygons"
+                        Message(
+                            N_(
+                                "the file holds only attribute tables, no lot outlines: export "
+                                "the lot layer with its polygons"
+                            )
+                        )
                     ]
                 )
             if kinds.get(name) is None:
-                raise LotImportError(
-                    [f"layer {_shown(name)} has no geometry: choose the layer with the outlines"]
+                raise reject(
+                    [
+                        Message(
+                            N_(
+                                "layer %(layer)s has no geometry: choose the layer with the outlines"
+                            ),
+                            {"layer": _shown(name)},
+                        )
+                    ]
                 )
             # a single-layer file (GeoJSON, Shapefile) is named after its in-memory path,
             # which differs between two opens: read it by default
@@ -204,11 +245,16 @@ def _read_vector_bytes(data: bytes, layer: str | None) -> gpd.GeoDataFrame:
     except LotImportError:
         raise
     except Exception as exc:  # pyogrio raises many types for unreadable files
-        raise LotImportError(
-            [f"the file cannot be read as lot outlines: {str(exc)[:300]}"]
+        raise reject(
+            [
+                Message(
+                    N_("the file cannot be read as lot outlines: %(error)s"),
+                    {"error": repr(str(exc)[:300])},
+                )
+            ]
         ) from None
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise LotImportError(["the file holds no geometry column"])
+        raise reject([Message(N_("the file holds no geometry column"))])
     return frame
 
 
@@ -223,13 +269,20 @@ def read_lot_bytes(
         If the file is too large, of an unknown kind, unreadable, or holds no outlines.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise LotImportError([f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"])
+        raise reject([_too_large()])
     if not data:
-        raise LotImportError(["the file is empty"])
+        raise reject([Message(N_("the file is empty"))])
     kind = detect_format(filename, data)
     if kind is None:
-        raise LotImportError(
-            ["unknown file kind: upload a GeoPackage, GeoJSON, zipped Shapefile or CSV with WKT"]
+        raise reject(
+            [
+                Message(
+                    N_(
+                        "unknown file kind: upload a GeoPackage, GeoJSON, zipped Shapefile or CSV "
+                        "with WKT"
+                    )
+                )
+            ]
         )
     if kind == "csv":
         return _read_csv(data, csv_crs)
@@ -237,7 +290,7 @@ def read_lot_bytes(
         data = _flatten_zip(data)
     frame = _read_vector_bytes(data, layer)
     if len(frame) > MAX_ROWS:
-        raise LotImportError([f"the file holds more than {MAX_ROWS:,} rows"])
+        raise reject([_too_many_rows()])
     return frame, []
 
 
@@ -247,9 +300,9 @@ def read_lot_file(
     """Read a lot file from disk (the CLI) the same way as an upload."""
     path = Path(path)
     if not path.is_file():
-        raise LotImportError([f"file not found: {path}"])
+        raise reject([Message(N_("file not found: %(path)s"), {"path": str(path)})])
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise LotImportError([f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"])
+        raise reject([_too_large()])
     return read_lot_bytes(path.read_bytes(), path.name, layer=layer)
 
 
@@ -281,7 +334,7 @@ def _row_problems(frame: pd.DataFrame) -> list[Message]:
             problems.append(
                 Message(
                     N_("row %(row)s: unknown park_id %(value)s; expected one of %(allowed)s"),
-                    {"row": number, "value": _shown(park), "allowed": list(PARK_IDS)},
+                    {"row": number, "value": _shown(park), "allowed": [repr(p) for p in PARK_IDS]},
                 )
             )
         if lot_no is None or not LOT_NO_PATTERN.fullmatch(lot_no) or ".." in lot_no:
@@ -299,7 +352,11 @@ def _row_problems(frame: pd.DataFrame) -> list[Message]:
             problems.append(
                 Message(
                     N_("row %(row)s: unknown status %(value)s; expected one of %(allowed)s"),
-                    {"row": number, "value": _shown(status), "allowed": list(LOT_STATUSES)},
+                    {
+                        "row": number,
+                        "value": _shown(status),
+                        "allowed": [repr(s) for s in LOT_STATUSES],
+                    },
                 )
             )
         available = _text_or_none(row.get("available_from"))
@@ -328,7 +385,7 @@ def _row_problems(frame: pd.DataFrame) -> list[Message]:
                 problems.append(
                     Message(
                         N_("row %(row)s: %(column)s %(value)s is not a non-negative number"),
-                        {"row": number, "column": key, "value": _shown(value)},
+                        {"row": number, "column": repr(key), "value": _shown(value)},
                     )
                 )
         for key in ("occupant", "source"):
@@ -339,7 +396,7 @@ def _row_problems(frame: pd.DataFrame) -> list[Message]:
                         N_("row %(row)s: %(column)s is longer than %(limit)s characters"),
                         {
                             "row": number,
-                            "column": key,
+                            "column": repr(key),
                             "limit": MAX_TEXT * (5 if key == "source" else 1),
                         },
                     )
@@ -450,7 +507,12 @@ def _bounded(problems: list[Message]) -> list[str]:
 def reject(problems: list[Message]) -> LotImportError:
     """Return the error that lists ``problems`` (bounded in count and length)."""
     error = LotImportError(_bounded(problems))
-    error.messages = problems[:MAX_PROBLEMS]  # type: ignore[attr-defined]
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(
+            Message(N_("… and %(count)s more problems"), {"count": len(problems) - MAX_PROBLEMS})
+        )
+    error.messages = shown  # type: ignore[attr-defined]
     return error
 
 
@@ -511,7 +573,10 @@ def plan_lot_import(
         problems.append(
             Message(
                 N_("missing column(s) %(missing)s; required: %(required)s"),
-                {"missing": missing, "required": list(REQUIRED_COLUMNS)},
+                {
+                    "missing": [repr(c) for c in missing],
+                    "required": [repr(c) for c in REQUIRED_COLUMNS],
+                },
             )
         )
     if raw.empty:
@@ -558,6 +623,10 @@ def plan_lot_import(
     parks_m = layers.parks.to_crs(METRIC_CRS)
     park_geoms = parks_m.geometry.to_numpy()
     park_names = list(parks_m["park_id"])
+    park_refs = {
+        str(r["park_id"]): Name("park", str(r["park_id"]), ja=r.get("name_ja"), en=r.get("name_en"))
+        for _, r in parks_m.iterrows()
+    }
     points = shapely.point_on_surface(metric.to_numpy()[ok])
     where = np.flatnonzero(ok)
     park_tree = shapely.STRtree(park_geoms)
@@ -572,14 +641,14 @@ def plan_lot_import(
             problems.append(
                 Message(
                     N_("row %(row)s: lies outside every park (nearest %(park)s, %(km)s km away)"),
-                    {"row": row, "park": nearest, "km": round(float(dist) / 1000, 1)},
+                    {"row": row, "park": park_refs[nearest], "km": round(float(dist) / 1000, 1)},
                 )
             )
         elif declared in PARK_IDS and declared != nearest:
             problems.append(
                 Message(
                     N_("row %(row)s: declared in park %(declared)s but lies in %(park)s"),
-                    {"row": row, "declared": declared, "park": nearest},
+                    {"row": row, "declared": _shown(declared), "park": park_refs[nearest]},
                 )
             )
     pairs, stopped = overlapping_pairs(metric.to_numpy(), ok)
@@ -667,18 +736,41 @@ def _build_plan(
     )
 
 
-def lot_differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+def lot_difference_messages(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[Message]:
     """Return what differs between two versions of a lot (status, area, outline, flag)."""
     diffs = []
     if a["status"] != b["status"]:
-        diffs.append(f"status {a['status']} → {b['status']}")
+        diffs.append(
+            Message(
+                N_("status %(old)s → %(new)s"),
+                {"old": Name("status", str(a["status"])), "new": Name("status", str(b["status"]))},
+            )
+        )
     if abs(float(a["area_m2"]) - float(b["area_m2"])) > 1:
-        diffs.append(f"area {a['area_m2']:,.0f} → {b['area_m2']:,.0f} m²")
+        diffs.append(
+            Message(
+                N_("area %(old)s → %(new)s m²"),
+                {"old": f"{a['area_m2']:,.0f}", "new": f"{b['area_m2']:,.0f}"},
+            )
+        )
     elif not shapely.equals_exact(a["geometry"], b["geometry"], tolerance=1e-7):
-        diffs.append("outline moved")
+        diffs.append(Message(N_("outline moved")))
     if bool(a["is_illustrative"]) != bool(b["is_illustrative"]):
-        diffs.append("illustrative → official")
+        diffs.append(Message(N_("illustrative → official")))
     return diffs
+
+
+def lot_differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """Return what differs between two versions of a lot, in English (the CLI's diff)."""
+    return [m.english() for m in lot_difference_messages(a, b)]
+
+
+def plan_changes(plan: LotImportPlan, layers: Layers) -> dict[str, list[Message]]:
+    """Return what changes for each changed lot of a plan, as translatable messages."""
+    ids = [c.split(":", 1)[0] for c in plan.changed]
+    old = layers.lots.set_index("lot_id")
+    new = plan.lots.set_index("lot_id")
+    return {i: lot_difference_messages(old.loc[i], new.loc[i]) for i in ids}
 
 
 def plan_geojson(plan: LotImportPlan, layers: Layers) -> dict[str, Any]:
@@ -747,8 +839,8 @@ def apply_lot_import(
     with store.write() as session:
         revision = session.get_one(StoreRevision, 1, with_for_update=store.dialect == "postgresql")
         if plan.base_revision is not None and revision.value != plan.base_revision:
-            raise LotImportError(
-                ["the lots changed since this dry run was made; upload the file again"]
+            raise reject(
+                [Message(N_("the lots changed since this dry run was made; upload the file again"))]
             )
         old = {
             lot.lot_id: lot

@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from geo.crs import WEB_CRS
 from parks.access import isochrone as access_isochrone
@@ -209,12 +210,21 @@ def grants() -> ResponseReturnValue:
     }
     if len(given) != 1:
         raise InvalidInputError(
-            "give exactly one of lot=LOT_ID, park=PARK_ID or at=LON,LAT (e.g. at=136.6485,36.5780)"
+            _(
+                "give exactly one of lot=LOT_ID, park=PARK_ID or at=LON,LAT"
+                " (e.g. at=136.6485,36.5780)"
+            )
         )
     ((kind, value),) = given.items()
     if not value.strip():
         examples = {"lot": "lot=inaho/P2-1", "park": "park=inaho", "at": "at=136.6485,36.5780"}
-        raise InvalidInputError(f"{kind}= is empty; give a value, e.g. {examples[kind]}")
+        raise InvalidInputError(
+            _(
+                "%(name)s= is empty; give a value, e.g. %(example)s",
+                name=kind,
+                example=examples[kind],
+            )
+        )
     profile = validate_profile(req.profile)
     if kind == "at":
         site = site_for_point(layers, *validate_point(value))

@@ -62,7 +62,14 @@ def status_for(exc: SitingError) -> int:
 
 
 def _wants_json() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
+    """Answer JSON under /api, for a ``.json``/``.geojson`` address, or to a client asking for it."""
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return True
+    if request.path.endswith((".json", ".geojson")):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    )
 
 
 def _respond(

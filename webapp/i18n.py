@@ -19,7 +19,7 @@ cookie, the browser's ``Accept-Language``, then the ``DEFAULT_LANG`` setting.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -52,6 +52,11 @@ NAMES: dict[tuple[str, str], str] = {}
 """English msgids of human names by ``(kind, id)``, for :class:`~parks.messages.Name` values
 that carry no names of their own (industries, statuses, zone kinds, ...). Modules register
 their names here at import (marked with ``N_`` so extraction finds them)."""
+
+NAME_RENDERERS: dict[str, Callable[[str, str], str | None]] = {}
+"""Renderers of :class:`~parks.messages.Name` kinds whose names live in the data (a lot is
+named by its park and number): ``renderer(id, lang)`` returns the name, or None to fall back
+to the catalog of names and then the id."""
 
 _LIST_SEPARATOR = {"ja": "、", "en": ", "}
 
@@ -102,6 +107,10 @@ def render_value(value: Any, lang: str) -> str:
         carried = value.in_lang(lang)
         if carried:
             return carried
+        renderer = NAME_RENDERERS.get(value.kind)
+        shown = renderer(value.id, lang) if renderer is not None else None
+        if shown:
+            return shown
         msgid = NAMES.get((value.kind, value.id))
         if msgid is not None:
             return gettext_in(lang, msgid)

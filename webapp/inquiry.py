@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 
 from parks.errors import InvalidFirmProfileError
 from parks.inventory.errors import InventoryError
-from parks.inventory.leads import LIMITS, create_lead
+from parks.inventory.leads import LIMITS, check_lead, create_lead
 from webapp import get_store
-from webapp.i18n import current_lang, render_messages
+from webapp.i18n import current_lang, render_message, render_messages
 from webapp.pages import form_context
+from webapp.problems import ShownProblem, show_problems
 from webapp.profile_form import FIELDS, validate_profile_form
 
 bp = Blueprint("inquiry", __name__)
@@ -23,7 +24,7 @@ bp = Blueprint("inquiry", __name__)
 MAX_FORM_FIELDS = 60
 
 
-def _render(problems: list[str], status: int) -> ResponseReturnValue:
+def _render(problems: list[ShownProblem], status: int) -> ResponseReturnValue:
     posted = {k: v[: LIMITS.get(k, 40) + 1] for k, v in request.form.items()}
     values = {f.name: posted[f.name] for f in FIELDS if f.name in posted}
     return (
@@ -46,32 +47,33 @@ def inquiry() -> ResponseReturnValue:
 
 @bp.post("/inquiry")
 def send_inquiry() -> ResponseReturnValue:
-    """Record an enquiry as a lead, or list every problem with it."""
+    """Record an enquiry as a lead, or list every problem with it (each by its field)."""
     form = request.form
+    lang = current_lang()
     if len(form) > MAX_FORM_FIELDS:
-        return _render([_("The form has too many fields.")], 400)
-    problems: list[str] = []
+        return _render([ShownProblem(_("The form has too many fields."))], 400)
+    problems: list[ShownProblem] = []
     profile_values = {f.name: form.get(f.name, "")[:40] for f in FIELDS if f.name in form}
     profile = None
     try:
         profile = validate_profile_form(profile_values)
     except InvalidFirmProfileError as exc:
-        problems += [_("Needs: %(problem)s", problem=p) for p in exc.problems]
+        problems += show_problems(exc, lang)
     text = {key: form.get(key, "")[: LIMITS[key] + 1] for key in LIMITS if key in form}
-    if profile is not None:
-        try:
-            create_lead(
-                get_store(),
-                firm=text.get("firm", ""),
-                contact_name=text.get("contact_name", ""),
-                contact_email=text.get("contact_email"),
-                contact_phone=text.get("contact_phone"),
-                profile=profile,
-                message=text.get("message"),
-                consent=form.get("consent") == "yes",
-            )
-        except InventoryError as exc:
-            problems += render_messages(exc.messages, current_lang())
-    if problems:
+    lead = {
+        "firm": text.get("firm", ""),
+        "contact_name": text.get("contact_name", ""),
+        "contact_email": text.get("contact_email"),
+        "contact_phone": text.get("contact_phone"),
+        "message": text.get("message"),
+        "consent": form.get("consent") == "yes",
+    }
+    lead_problems = check_lead(**lead)[1]
+    problems += [ShownProblem(render_message(m, lang)) for m in lead_problems]
+    if problems or profile is None:
         return _render(problems, 400)
+    try:
+        create_lead(get_store(), profile=profile, **lead)
+    except InventoryError as exc:
+        return _render([ShownProblem(m) for m in render_messages(exc.messages, lang)], 400)
     return render_template("public/inquiry_done.html"), 201

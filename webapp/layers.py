@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, url_for
 from flask import request as flask_request
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from parks.data import LOT_STATUSES, Layers
@@ -102,7 +103,7 @@ def _collect(problems: list[str], validate: Callable[[], T], fallback: T) -> T:
     try:
         return validate()
     except InvalidInputError as exc:
-        problems.extend(exc.problems)
+        problems.extend(exc.details)
         return fallback
 
 
@@ -111,7 +112,12 @@ def validate_zoom(value: str | None) -> int | None:
     if value is None or value == "":
         return None
     if not _ZOOM.match(value) or not MIN_ZOOM <= int(value) <= MAX_ZOOM:
-        msg = f"zoom must be a whole number from {MIN_ZOOM} to {MAX_ZOOM}; got {value[:40]!r}"
+        msg = _(
+            "zoom must be a whole number from %(lo)s to %(hi)s; got %(value)s",
+            lo=MIN_ZOOM,
+            hi=MAX_ZOOM,
+            value=repr(value[:40]),
+        )
         raise InvalidInputError(msg)
     return int(value)
 
@@ -122,14 +128,26 @@ def validate_bbox(value: str | None) -> tuple[float, float, float, float] | None
         return None
     parts = value.split(",")
     if len(parts) != 4 or not all(_NUMBER.match(p.strip()) for p in parts):
-        msg = f"bbox must be west,south,east,north in degrees; got {value[:80]!r}"
+        msg = _(
+            "bbox must be west,south,east,north in degrees; got %(value)s", value=repr(value[:80])
+        )
         raise InvalidInputError(msg)
     west, south, east, north = (float(p) for p in parts)
     problems = []
     if not (-180 <= west < east <= 180):
-        problems.append(f"bbox longitudes must satisfy -180 <= west < east <= 180; got {value!r}")
+        problems.append(
+            _(
+                "bbox longitudes must satisfy -180 <= west < east <= 180; got %(value)s",
+                value=repr(value),
+            )
+        )
     if not (-90 <= south < north <= 90):
-        problems.append(f"bbox latitudes must satisfy -90 <= south < north <= 90; got {value!r}")
+        problems.append(
+            _(
+                "bbox latitudes must satisfy -90 <= south < north <= 90; got %(value)s",
+                value=repr(value),
+            )
+        )
     if problems:
         raise InvalidInputError(problems)
     return west, south, east, north
@@ -137,7 +155,11 @@ def validate_bbox(value: str | None) -> tuple[float, float, float, float] | None
 
 def _reject_unknown(args: Mapping[str, object], allowed: Collection[str]) -> list[str]:
     return [
-        f"unknown parameter {name[:40]!r}; allowed: {', '.join(sorted(allowed))}"
+        _(
+            "unknown parameter %(name)s; allowed: %(allowed)s",
+            name=repr(name[:40]),
+            allowed=", ".join(sorted(allowed)),
+        )
         for name in args
         if name not in allowed
     ]
@@ -165,20 +187,30 @@ def parse_layer_query(args: Mapping[str, str], spec: LayerSpec) -> LayerQuery:
     bbox = _collect(problems, lambda: validate_bbox(args.get("bbox")), None)
     as_of = _collect(problems, lambda: validate_date(args.get("as_of")), None)
     if as_of is not None and spec.name != "lots":
-        problems.append("as_of applies to the lots layer only")
+        problems.append(_("as_of applies to the lots layer only"))
     step = detail_zoom(zoom)
     if spec.bbox_zoom is not None and step >= spec.bbox_zoom and bbox is None:
         problems.append(
-            f"the {spec.name} layer needs bbox=west,south,east,north from zoom "
-            f"{spec.bbox_zoom} (and without a zoom)"
+            _(
+                "the %(layer)s layer needs bbox=west,south,east,north from zoom %(zoom)s"
+                " (and without a zoom)",
+                layer=repr(spec.name),
+                zoom=spec.bbox_zoom,
+            )
         )
     if bbox is not None:
         limit = max_bbox_deg(step)
         west, south, east, north = bbox
         if east - west > limit or north - south > limit:
             problems.append(
-                f"bbox is at most {limit:.4g} degrees on a side at zoom {step}; "
-                f"got {east - west:.4g} x {north - south:.4g}"
+                _(
+                    "bbox is at most %(limit)s degrees on a side at zoom %(zoom)s;"
+                    " got %(width)s x %(height)s",
+                    limit=f"{limit:.4g}",
+                    zoom=step,
+                    width=f"{east - west:.4g}",
+                    height=f"{north - south:.4g}",
+                )
             )
     if problems:
         raise InvalidInputError(problems)
@@ -254,7 +286,7 @@ def _find_spec(layers: Layers, name: str) -> LayerSpec:
         if spec.name == name:
             return spec
     names = ", ".join(s.name for s in specs)
-    abort(404, f"no map layer {name[:40]!r}; layers: {names}")
+    abort(404, _("no map layer %(name)s; layers: %(names)s", name=repr(name[:40]), names=names))
 
 
 def layer_title(layers: Layers, spec: LayerSpec, lang: Lang) -> str:

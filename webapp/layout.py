@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from flask import request, url_for
+from markupsafe import Markup, escape
 
 from parks.contact import Contact, load_contact
 from parks.messages import Message, Name
@@ -101,6 +103,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_filter(lambda v: fmt_date(v, current_lang()), "date")
+    app.add_template_filter(lambda v: mark_japanese(v, current_lang()), "mark_ja")
     app.add_template_filter(fmt_number, "number")
     app.add_template_filter(fmt_m2, "m2")
     app.add_template_filter(lambda v: fmt_yen(v, current_lang()), "yen")
@@ -114,3 +117,29 @@ def init_app(app: Flask) -> None:
         "msg",
     )
     app.add_template_global(Name, "Name")
+
+
+_JAPANESE_RUN = re.compile(
+    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+    r"(?:[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef0-9 ()]*"
+    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])?"
+)
+"""A run of Japanese script (with the digits, spaces and brackets inside it)."""
+
+
+def mark_japanese(text: Any, lang: str) -> Markup:
+    """Escape ``text``; on a page not in Japanese, mark its Japanese runs ``lang="ja"``.
+
+    For credit lines quoted as published (国土数値情報, 政府統計の総合窓口): screen readers
+    then read them as Japanese.
+    """
+    text = "" if text is None else str(text)
+    if lang == "ja":
+        return Markup(escape(text))
+    shown = Markup()
+    position = 0
+    for run in _JAPANESE_RUN.finditer(text):
+        shown += escape(text[position : run.start()])
+        shown += Markup('<span lang="ja">{}</span>').format(run.group(0))
+        position = run.end()
+    return shown + escape(text[position:])

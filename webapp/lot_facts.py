@@ -23,6 +23,7 @@ from parks.access import nearest_destinations
 from parks.data import DESTINATION_KINDS, Layers, json_list
 from parks.lots import lot_history, sold_share_history
 from parks.messages import Name
+from webapp.i18n import NAME_RENDERERS, gettext_in
 from webapp.layout import fmt_date, is_missing
 from webapp.names import destination_ref, lot_no, name, park_ref
 
@@ -139,6 +140,24 @@ def lot_label(layers: Layers, lot_id: str, lang: str) -> str:
     return _("%(park)s, lot %(lot_no)s", park=park, lot_no=lot_no(lot_id))
 
 
+def _lot_name(lot_id: str, lang: str) -> str | None:
+    """Name a lot in a domain message (``Name("lot", id)``): park and number, None if unknown."""
+    from flask import has_app_context
+
+    from webapp import get_layers
+
+    if not has_app_context():
+        return None
+    try:
+        park = park_name(get_layers(), str(lot_id).split("/", 1)[0], lang)
+    except LookupError:
+        return None
+    return gettext_in(lang, "%(park)s, lot %(lot_no)s") % {"park": park, "lot_no": lot_no(lot_id)}
+
+
+NAME_RENDERERS["lot"] = _lot_name
+
+
 @dataclass(frozen=True)
 class Verified:
     """A lot's status on a date and the record it rests on."""
@@ -239,6 +258,21 @@ def occupant_names(value: Any) -> list[dict[str, str]]:
     return out
 
 
+def phase_label(value: Any) -> str | None:
+    """Return a development phase as the reader writes it (第2期, phase 2), None if unknown.
+
+    Phases are stored as numbers, which a nullable column turns into floats (2.0).
+    """
+    if is_missing(value):
+        return None
+    number = value
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().replace(".0", "", 1).isdigit():
+        number = int(float(value))
+    return _("Phase %(number)s", number=number)
+
+
 def phases(value: Any, lang: str) -> list[dict[str, Any]]:
     """Return the park's development phases: number, lots, saleable area, opening date."""
     rows = []
@@ -247,7 +281,7 @@ def phases(value: Any, lang: str) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
-                "phase": item.get("phase"),
+                "phase": phase_label(item.get("phase")),
                 "lots": item.get("lots"),
                 "saleable_area_m2": item.get("saleable_area_m2"),
                 "opened": fmt_date(item.get("opened"), lang) if item.get("opened") else "",
@@ -306,7 +340,7 @@ def lot_facts(layers: Layers, lot_id: str, as_of: dt.date, lang: str) -> dict[st
         "published_area_m2": None
         if is_missing(lot.get("published_area_m2"))
         else float(lot["published_area_m2"]),
-        "phase": None if is_missing(lot.get("phase")) else lot["phase"],
+        "phase": phase_label(lot.get("phase")),
         "status": verified.status,
         "verified": verified,
         "available_from": None

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from typing import Any
 
 from flask import Blueprint, Response, render_template
+from markupsafe import Markup, escape
 
 from parks.data import DESTINATION_KINDS, LOT_STATUSES
 from parks.profile import load_schema
-from webapp.i18n import LANGS
+from webapp.i18n import LANGS, current_lang, gettext_in
+from webapp.openapi_texts import IN
 from webapp.requests import (
     DEFAULT_LOTS_LIMIT,
     DIRECTIONS,
@@ -579,8 +582,11 @@ def _operations() -> list[dict[str, Any]]:
 def docs() -> str:
     """Show the API document as a page (rendered here: no external script or CDN)."""
     doc = openapi_document()
+    lang = current_lang()
     return render_template(
         "api/docs.html",
+        text=lambda value: doc_markup(gettext_in(lang, value) if value else ""),
+        where=lambda value: gettext_in(lang, IN[value]) if value in IN else value,
         info=doc["info"],
         operations=_operations(),
         schemas={
@@ -588,3 +594,17 @@ def docs() -> str:
             for name, schema in doc["components"]["schemas"].items()
         },
     )
+
+
+_CODE = re.compile(r"``?([^`\n]{1,200}?)``?")
+
+
+def doc_markup(text: str) -> Markup:
+    """Escape a text of the API document; show its `quoted` parts as code."""
+    shown = Markup()
+    position = 0
+    for quoted in _CODE.finditer(text):
+        shown += escape(text[position : quoted.start()])
+        shown += Markup('<code translate="no">{}</code>').format(quoted.group(1))
+        position = quoted.end()
+    return shown + escape(text[position:])

@@ -29,6 +29,7 @@ from webapp.lot_facts import (
     park_facts,
     park_history,
     park_or_404,
+    phase_label,
     source_refs,
 )
 from webapp.names import ids
@@ -145,7 +146,7 @@ def lots_table(layers: Any, park_id: str, as_of: dt.date, lang: str) -> list[dic
             "label": lot_label(layers, str(row.lot_id), lang),
             "area_m2": float(row.area_m2),
             "status": row.status if isinstance(row.status, str) else None,
-            "phase": row.phase,
+            "phase": phase_label(row.phase),
         }
         for row in frame.itertuples()
     ]

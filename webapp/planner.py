@@ -61,6 +61,8 @@ from webapp.planner_report import (
     step_chart_svg,
     suitability_png,
 )
+from webapp.planner_texts import source_text, unit_text
+from webapp.problems import show_problems
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
@@ -93,7 +95,8 @@ def get_planning() -> PlanningData:
         try:
             planning = load_planning(Path(current_app.config["DATA_DIR"]))
         except DataNotFoundError as exc:
-            abort(503, str(exc))
+            current_app.logger.warning("planner data missing: %s", exc)
+            abort(503, _("The planner's data is not built yet (siting build-planning)."))
         current_app.extensions[PLANNING_KEY] = planning
     assert isinstance(planning, PlanningData)
     return planning
@@ -401,6 +404,9 @@ def _assessment(area: Area, weights: CriteriaWeights) -> Assessment:
         # the reader's wording next to the English msgid (scripts show label_text)
         crit["label_text"] = _(crit["label"])
         crit["rule_text"] = _(crit["rule"])
+        crit["unit_text"] = unit_text(crit["unit"], current_lang())
+    result = assessment.result
+    result["sources_text"] = [source_text(s, current_lang()) for s in result["sources"]]
     return assessment
 
 
@@ -444,7 +450,14 @@ def _export(assessment: Assessment, fmt: str, *, name: str, title: str) -> Respo
         return _download(pdf, "application/pdf", f"{name}.pdf")
     if fmt == "html":
         return Response(report_html(result, title=title), mimetype="text/html")
-    abort(404, f"unknown format {fmt!r}; use json, geojson, csv, pdf or html")
+    abort(
+        404,
+        _(
+            "unknown format %(format)s; use %(formats)s",
+            format=repr(fmt),
+            formats="json, geojson, csv, pdf, html",
+        ),
+    )
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -469,7 +482,14 @@ def assess() -> ResponseReturnValue:
 def assess_export(fmt: str) -> ResponseReturnValue:
     """Export the assessment of the area sent as GeoJSON, CSV or PDF (nothing is stored)."""
     if fmt not in ("geojson", "csv", "pdf", "json"):
-        abort(404, f"unknown format {fmt!r}; use geojson, csv, pdf or json")
+        abort(
+            404,
+            _(
+                "unknown format %(format)s; use %(formats)s",
+                format=repr(fmt),
+                formats="geojson, csv, pdf, json",
+            ),
+        )
     area = area_from_request(get_layers())
     assessment = _assessment(area, weights_from_request())
     return _export(assessment, fmt, name="area", title=_("Assessment of a candidate area"))
@@ -505,7 +525,7 @@ def suitability_image(key: str) -> ResponseReturnValue:
     with cache._lock:
         view = cache._items.get(key)
     if view is None:
-        abort(404, "this suitability image has expired; reload the layer")
+        abort(404, _("This suitability image has expired; show the suitability layer again."))
     response = Response(view.png, mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
@@ -518,7 +538,13 @@ def candidate(candidate_id: str, fmt: str) -> ResponseReturnValue:
     view = suitability_view(weights)
     rows = view.candidates[view.candidates["candidate_id"] == candidate_id]
     if rows.empty:
-        abort(404, f"no candidate {candidate_id!r}")
+        abort(
+            404,
+            _(
+                "There is no candidate area %(id)s; show the suitability layer again.",
+                id=repr(candidate_id[:40]),
+            ),
+        )
     row = rows.iloc[0]
     area = area_from_geometry(row.geometry, get_layers(), name=candidate_id)
     assessment = _assessment(area, weights)
@@ -588,7 +614,7 @@ def labour_shed_of(*, lot_id: str | None = None, park_id: str | None = None) -> 
     elif park_id is not None:
         geometry = layers.park(park_id).geometry
     else:
-        abort(400, "give lot=LOT_ID or park=PARK_ID")
+        abort(400, _("give exactly one of lot=LOT_ID or park=PARK_ID"))
     return labour_shed(layers, get_planning(), geometry, crs=layers.lots.crs)
 
 
@@ -624,13 +650,13 @@ def labour_shed_json() -> ResponseReturnValue:
     lot_id = request.args.get("lot") or None
     park_id = request.args.get("park") or None
     if (lot_id is None) == (park_id is None):
-        return jsonify(
-            {"error": "give exactly one of lot=LOT_ID or park=PARK_ID", "problems": []}
-        ), 400
+        message = _("give exactly one of lot=LOT_ID or park=PARK_ID")
+        return jsonify({"error": message, "problems": [message]}), 400
     try:
         shed = labour_shed_of(lot_id=lot_id, park_id=park_id)
     except (LotNotFoundError, ParkNotFoundError) as exc:
-        return jsonify({"error": str(exc), "problems": [str(exc)]}), 404
+        message = "; ".join(p.text for p in show_problems(exc, current_lang()))
+        return jsonify({"error": message, "problems": [message]}), 404
     return jsonify({"lot_id": lot_id, "park_id": park_id, **shed.to_dict()})
 
 

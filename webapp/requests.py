@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from parks.data import LOT_STATUSES
 from parks.errors import InvalidFirmProfileError, InvalidInputError
-from parks.messages import Message, Name
+from parks.messages import N_, Message, Name
 from parks.profile import FirmProfile
 from webapp.i18n import LANGS, Lang
 from webapp.profile_form import FIELD_NAMES, validate_profile_form
@@ -174,6 +174,23 @@ def _deeper_than(value: object, limit: int) -> bool:
     return False
 
 
+JSON_REASONS = frozenset(
+    (
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Extra data"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Illegal trailing comma before end of object"),
+        N_("Illegal trailing comma before end of array"),
+    )
+)
+"""What Python's JSON parser says is wrong, as msgids (the reader's language in messages)."""
+
+
 def parse_json_body(data: bytes) -> object:
     """Decode a JSON request body within the API's limits.
 
@@ -207,7 +224,7 @@ def parse_json_body(data: bytes) -> object:
     except json.JSONDecodeError as exc:
         msg = _(
             "the request body is not valid JSON: %(reason)s (line %(line)s, column %(column)s)",
-            reason=exc.msg,
+            reason=_(exc.msg) if exc.msg in JSON_REASONS else exc.msg,
             line=exc.lineno,
             column=exc.colno,
         )
@@ -323,7 +340,13 @@ def validate_statuses(values: Iterable[str]) -> tuple[str, ...]:
             if not status:
                 continue
             if status not in LOT_STATUSES:
-                problems.append(f"status must be one of {', '.join(LOT_STATUSES)}; got {status!r}")
+                problems.append(
+                    _(
+                        "status must be one of %(allowed)s; got %(value)s",
+                        allowed=", ".join(LOT_STATUSES),
+                        value=shown(status),
+                    )
+                )
             elif status not in statuses:
                 statuses.append(status)
     if problems:
@@ -342,7 +365,11 @@ def validate_park(value: str | None, known: Collection[str]) -> str | None:
     if value is None or value == "":
         return None
     if value not in known:
-        msg = f"park must be one of {', '.join(sorted(known))}; got {value!r}"
+        msg = _(
+            "park must be one of %(allowed)s; got %(value)s",
+            allowed=", ".join(sorted(known)),
+            value=shown(value),
+        )
         raise InvalidInputError(msg)
     return value
 
@@ -350,7 +377,11 @@ def validate_park(value: str | None, known: Collection[str]) -> str | None:
 def _reject_unknown(args: Mapping[str, object], allowed: Collection[str]) -> list[str]:
     """Return one problem per query parameter the endpoint does not take."""
     return [
-        f"unknown parameter {name!r}; allowed: {', '.join(sorted(allowed))}"
+        _(
+            "unknown parameter %(name)s; allowed: %(allowed)s",
+            name=shown(name),
+            allowed=", ".join(sorted(allowed)),
+        )
         for name in args
         if name not in allowed
     ]
@@ -503,7 +534,9 @@ def validate_no_params(args: Mapping[str, str]) -> None:
     InvalidInputError
         Listing every parameter given.
     """
-    problems = [f"unknown parameter {name!r}; this endpoint takes none" for name in args]
+    problems = [
+        _("unknown parameter %(name)s; this endpoint takes none", name=shown(name)) for name in args
+    ]
     if problems:
         raise InvalidInputError(problems)
 
@@ -536,12 +569,14 @@ def parse_match_request(
     """
     problems: list[str] = []
     if not isinstance(body, dict):
-        raise InvalidInputError(["the request body must be a JSON object (a firm profile)"])
+        raise InvalidInputError([_("the request body must be a JSON object (a firm profile)")])
     options: dict[str, object] = dict(args.items())
     problems += _reject_unknown(args, (*MATCH_PARAMS, *extra))
     if "profile" in body:
         unknown = sorted(set(body) - {"profile", *MATCH_PARAMS, *extra})
-        problems += [f"unknown field {name!r} beside 'profile'" for name in unknown]
+        problems += [
+            _("unknown field %(name)s beside 'profile'", name=shown(name)) for name in unknown
+        ]
         both = sorted(set(args) & (set(body) - {"profile"}))
         problems += [
             _("give %(name)s in the query string or in the body, not both", name=name)
@@ -550,7 +585,7 @@ def parse_match_request(
         options.update({k: v for k, v in body.items() if k != "profile"})
         profile = body["profile"]
         if not isinstance(profile, dict):
-            problems.append("'profile' must be a JSON object")
+            problems.append(_("'profile' must be a JSON object"))
             profile = {}
     else:
         profile = body
@@ -565,7 +600,9 @@ def parse_match_request(
         if not 1 <= top <= 100:
             raise ValueError
     except ValueError:
-        problems.append(f"top must be a whole number from 1 to 100; got {raw_top!r}")
+        problems.append(
+            _("top must be a whole number from 1 to 100; got %(value)s", value=shown(raw_top))
+        )
     lang = _collect(
         problems,
         lambda: validate_lang(None if raw_lang is None else str(raw_lang), default=default_lang),
@@ -573,7 +610,13 @@ def parse_match_request(
     )
     speed = str(options.get("speed_profile", "normal"))
     if speed not in SPEED_PROFILES:
-        problems.append(f"speed_profile must be one of {', '.join(SPEED_PROFILES)}; got {speed!r}")
+        problems.append(
+            _(
+                "speed_profile must be one of %(allowed)s; got %(value)s",
+                allowed=", ".join(SPEED_PROFILES),
+                value=shown(speed),
+            )
+        )
     if problems:
         raise InvalidInputError(problems)
     lot_id = options.get("lot")
@@ -607,7 +650,10 @@ def validate_point(value: str) -> tuple[float, float]:
         if not (math.isfinite(lon) and math.isfinite(lat)):
             raise ValueError
     except ValueError:
-        msg = f"at must be two numbers LON,LAT in degrees (e.g. at=136.6485,36.5780); got {value!r}"
+        msg = _(
+            "at must be two numbers LON,LAT in degrees (e.g. at=136.6485,36.5780); got %(value)s",
+            value=shown(value),
+        )
         raise InvalidInputError(msg) from None
     return lon, lat
 
@@ -795,7 +841,7 @@ def parse_isochrone_query(args: Mapping[str, str]) -> IsochroneQuery:
     lon = lat = float("nan")
     at = args.get("at")
     if not at:
-        problems.append("at=LON,LAT is required (e.g. at=136.648,36.578)")
+        problems.append(_("at=LON,LAT is required (e.g. at=136.648,36.578)"))
     else:
         parts = at.split(",")
         try:
@@ -839,7 +885,13 @@ def parse_isochrone_query(args: Mapping[str, str]) -> IsochroneQuery:
         )
     profile = args.get("profile") or "normal"
     if profile not in SPEED_PROFILES:
-        problems.append(f"profile must be one of {', '.join(SPEED_PROFILES)}; got {profile!r}")
+        problems.append(
+            _(
+                "profile must be one of %(allowed)s; got %(value)s",
+                allowed=", ".join(SPEED_PROFILES),
+                value=shown(profile),
+            )
+        )
     direction = args.get("direction") or "from"
     if direction not in DIRECTIONS:
         problems.append(

@@ -65,18 +65,34 @@ from parks.lot_import import (
     MAX_FILE_BYTES,
     apply_lot_import,
     compute_drive_times,
+    plan_changes,
     plan_geojson,
     prepare_lot_import,
 )
-from parks.messages import N_, Message
+from parks.messages import Message
 from webapp import data_revision, get_layers, get_store
-from webapp.i18n import NAMES, current_lang, gettext_in, render_message, render_messages
+from webapp.i18n import NAMES, current_lang, render_message, render_messages
+from webapp.lot_facts import source_refs
 from webapp.staff_auth import (
     StaffUser,
     admin_required,
     staff_required,
 )
 from webapp.staff_forms import parse_date_field, parse_int_field, parse_lot_form
+from webapp.staff_view import (
+    LABELS,
+    LEAD_ACTIONS,
+    audit_detail,
+    change_label,
+    field_rows,
+    label,
+    lot_name,
+    park_label,
+    profile_rows,
+    verbatim,
+    when,
+    with_code,
+)
 
 bp = Blueprint("staff", __name__)
 
@@ -229,6 +245,7 @@ def _lot_page(
             form=form or {},
             statuses=LOT_STATUSES,
             moves=sorted(TRANSITIONS.get(lot["status"], ())),
+            sources=source_refs(lot.get("source")),
             leads=list_leads(store, open_only=True),
         ),
         status,
@@ -315,21 +332,10 @@ def _lead_page(
             near_misses=[] if result is None else list(result.near_misses),
             stages=STAGES,
             problems=problems or [],
-            profile_rows=_profile_rows(lead.profile),
+            profile_rows=profile_rows(lead.profile, current_lang()),
         ),
         status,
     )
-
-
-def _profile_rows(profile: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = []
-    for key, value in profile.items():
-        if isinstance(value, dict):
-            shown = ", ".join(f"{k}: {v}" for k, v in value.items())
-        else:
-            shown = str(value)
-        rows.append((key, shown))
-    return rows
 
 
 @bp.get("/staff/leads/<int:lead_id>")
@@ -456,7 +462,9 @@ def user_active(user_id: int) -> ResponseReturnValue:
 @admin_required
 def audit_page() -> ResponseReturnValue:
     """Admins read the audit log (sign-ins, accounts, imports, lead changes)."""
-    return render_template("staff/audit.html", entries=audit_log(_store()))
+    store = _store()
+    firms = {str(lead.id): lead.firm for lead in list_leads(store)}
+    return render_template("staff/audit.html", entries=audit_log(store), lead_firms=firms)
 
 
 PENDING_IMPORT_HOURS = 24
@@ -498,11 +506,18 @@ def import_lots() -> ResponseReturnValue:
                 base_revision=revision,
             )
         )
+    lang = current_lang()
+    diff = plan_geojson(plan, layers)
+    for feature in diff["features"]:
+        props = feature["properties"]
+        props["label"] = change_label(props["change"], props.get("status"), props["lot_id"], lang)
+    changes = plan_changes(plan, layers)
     return render_template(
         "staff/import_diff.html",
         plan=plan,
         token=token,
-        diff_geojson=plan_geojson(plan, layers),
+        diff_geojson=diff,
+        changes={lot: _render_messages(found) for lot, found in changes.items()},
     )
 
 
@@ -524,34 +539,14 @@ def apply_import(token: str) -> ResponseReturnValue:
         drive_times = compute_drive_times(plan, layers)
         apply_lot_import(store, plan, drive_times, user=current_user.name)
     except LotImportError as exc:
-        return render_template("staff/import.html", problems=list(exc.problems)), 409
+        messages = getattr(exc, "messages", None)
+        problems = _render_messages(messages) if messages else list(exc.problems)
+        return render_template("staff/import.html", problems=problems), 409
     with store.write() as s:
         s.execute(delete(PendingImport).where(PendingImport.token == token[:64]))
     flash(_("The lot layer was imported."), "notice")
     return redirect(url_for("staff.lots"), 303)
 
-
-LABELS: dict[tuple[str, str], str] = {
-    ("status", "available"): N_("available"),
-    ("status", "negotiating"): N_("negotiating"),
-    ("status", "reserved"): N_("reserved"),
-    ("status", "sold"): N_("sold"),
-    ("status", "planned"): N_("planned"),
-    ("stage", "new"): N_("new"),
-    ("stage", "contacted"): N_("contacted"),
-    ("stage", "visiting"): N_("site visit"),
-    ("stage", "negotiating"): N_("negotiating"),
-    ("stage", "won"): N_("won"),
-    ("stage", "lost"): N_("lost"),
-    ("role", "staff"): N_("staff"),
-    ("role", "admin"): N_("administrator"),
-    ("kind", "status"): N_("status change"),
-    ("kind", "edit"): N_("edit"),
-    ("kind", "verify"): N_("status confirmed"),
-    ("kind", "expiry"): N_("negotiation expired"),
-    ("kind", "import"): N_("official import"),
-}
-"""Human names of the ids the staff pages show (statuses, lead stages, roles, change kinds)."""
 
 for (_kind, _id), _msgid in LABELS.items():
     if _kind == "status":
@@ -561,9 +556,16 @@ for (_kind, _id), _msgid in LABELS.items():
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     lang = current_lang()
-
-    def label(kind: str, value: str) -> str:
-        msgid = LABELS.get((kind, value))
-        return value if msgid is None else gettext_in(lang, msgid)
-
-    return {"label": label}
+    return {
+        "label": lambda kind, value: label(kind, value, lang),
+        "lot_name": lambda lot_id: lot_name(lot_id, lang),
+        "park_label": lambda park_id: park_label(park_id, lang),
+        "field_rows": lambda values: field_rows(values, lang),
+        "audit_detail": lambda detail: audit_detail(detail, lang),
+        "verbatim": verbatim,
+        "when": lambda moment: when(moment, lang),
+        "lead_actions": LEAD_ACTIONS,
+        "with_code": with_code,
+        "park_ids": PARK_IDS,
+        "statuses": LOT_STATUSES,
+    }

@@ -32,12 +32,18 @@ def parse_date_field(raw: str | None, problems: list[Message]) -> dt.date | None
     try:
         return dt.date.fromisoformat(raw.strip()[:10]) if len(raw.strip()) == 10 else _bad_date()
     except ValueError:
-        problems.append(Message(N_("%(value)s is not a date (YYYY-MM-DD)."), {"value": raw[:20]}))
+        problems.append(
+            Message(N_("%(value)s is not a date (YYYY-MM-DD)."), {"value": repr(raw[:20])})
+        )
         return None
 
 
 def _bad_date() -> dt.date:
     raise ValueError
+
+
+INT_FIELDS = {"version": N_("The version")}
+"""Names of the whole-number fields of the staff forms."""
 
 
 def parse_int_field(raw: str | None, problems: list[Message], *, name: str) -> int | None:
@@ -47,7 +53,8 @@ def parse_int_field(raw: str | None, problems: list[Message], *, name: str) -> i
     try:
         return int(raw.strip()[:12])
     except ValueError:
-        problems.append(Message(N_("%(field)s must be a whole number."), {"field": name}))
+        field = Message(INT_FIELDS[name]) if name in INT_FIELDS else repr(name)
+        problems.append(Message(N_("%(field)s must be a whole number."), {"field": field}))
         return None
 
 

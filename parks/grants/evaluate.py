@@ -994,8 +994,8 @@ def _step(rule: GrantRule, step: Step, start: date | None) -> StepResult:
     if step.timing == "before_building" and start is not None:
         due = start
         message = Message(
-            "%(step)s: before building starts, and so before %(due)s (operational_by) at the "
-            "latest",
+            "%(step)s: before building starts, and so before %(due)s (the start of operation) "
+            "at the latest",
             {"step": what, "due": start},
         )
     elif step.timing == "within_one_year_of_operation":
@@ -1007,7 +1007,7 @@ def _step(rule: GrantRule, step: Step, start: date | None) -> StepResult:
             )
         else:
             message = Message(
-                "%(step)s (give the start of operation, operational_by, to see the date)",
+                "%(step)s (give the date operation starts to see the deadline)",
                 {"step": what},
             )
     return StepResult(

@@ -124,6 +124,36 @@ def validate_lead_text(values: dict[str, Any]) -> tuple[dict[str, str | None], l
     return clean, problems
 
 
+def check_lead(
+    *,
+    firm: str,
+    contact_name: str,
+    contact_email: str | None,
+    contact_phone: str | None,
+    message: str | None,
+    consent: bool,
+) -> tuple[dict[str, str | None], list[Message]]:
+    """Clean what a firm typed into the enquiry form and list every problem with it."""
+    clean, problems = validate_lead_text(
+        {
+            "firm": firm,
+            "contact_name": contact_name,
+            "contact_email": contact_email,
+            "contact_phone": contact_phone,
+            "message": message,
+        }
+    )
+    if not clean["firm"]:
+        problems.append(Message(N_("Please give the firm's name.")))
+    if not clean["contact_name"]:
+        problems.append(Message(N_("Please give a contact name.")))
+    if not clean["contact_email"] and not clean["contact_phone"]:
+        problems.append(Message(N_("Please give an e-mail address or a telephone number.")))
+    if consent is not True:
+        problems.append(Message(N_("We can only keep your enquiry if you agree to how we use it.")))
+    return clean, problems
+
+
 def create_lead(
     store: Store,
     *,
@@ -144,23 +174,14 @@ def create_lead(
     InventoryError
         If a required field is missing, a field is too long, or consent was not given.
     """
-    clean, problems = validate_lead_text(
-        {
-            "firm": firm,
-            "contact_name": contact_name,
-            "contact_email": contact_email,
-            "contact_phone": contact_phone,
-            "message": message,
-        }
+    clean, problems = check_lead(
+        firm=firm,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        message=message,
+        consent=consent,
     )
-    if not clean["firm"]:
-        problems.append(Message(N_("Please give the firm's name.")))
-    if not clean["contact_name"]:
-        problems.append(Message(N_("Please give a contact name.")))
-    if not clean["contact_email"] and not clean["contact_phone"]:
-        problems.append(Message(N_("Please give an e-mail address or a telephone number.")))
-    if consent is not True:
-        problems.append(Message(N_("We can only keep your enquiry if you agree to how we use it.")))
     if problems:
         raise InventoryError(problems)
     now = dt.datetime.now(dt.UTC)

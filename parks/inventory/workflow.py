@@ -97,8 +97,8 @@ class ExpiredNegotiation:
     def message(self) -> Message:
         """Say what happened, for the office."""
         return Message(
-            N_("The negotiation on lot %(lot)s expired on %(date)s; the lot is available again."),
-            {"lot": self.lot_id, "date": self.expired_on},
+            N_("The negotiation on %(lot)s expired on %(date)s; the lot is available again."),
+            {"lot": Name("lot", self.lot_id), "date": self.expired_on},
         )
 
 
@@ -271,7 +271,9 @@ def change_lot(
     with store.write() as session:
         lot = session.get(LotRecord, lot_id)
         if lot is None:
-            raise RecordNotFoundError(Message(N_("There is no lot %(lot)s."), {"lot": lot_id}))
+            raise RecordNotFoundError(
+                Message(N_("There is no lot %(lot)s."), {"lot": repr(lot_id)})
+            )
         if lot.version != expected_version:
             raise StaleEditError(stale_message(lot_id, lot.version, lot.updated_by))
         current = _lot_fields(lot)
@@ -292,10 +294,10 @@ def stale_message(lot_id: str, version: int, by: str | None) -> Message:
     """Say that the lot changed since the form was opened."""
     return Message(
         N_(
-            "Lot %(lot)s was changed by %(user)s while you were editing it (now version "
+            "%(lot)s was changed by %(user)s while you were editing it (now version "
             "%(version)s). Nothing was saved: reload the lot and make your change again."
         ),
-        {"lot": lot_id, "user": by or "?", "version": version},
+        {"lot": Name("lot", lot_id), "user": repr(by or "?"), "version": version},
     )
 
 
@@ -364,7 +366,9 @@ def verify_lot(
     with store.write() as session:
         lot = session.get(LotRecord, lot_id)
         if lot is None:
-            raise RecordNotFoundError(Message(N_("There is no lot %(lot)s."), {"lot": lot_id}))
+            raise RecordNotFoundError(
+                Message(N_("There is no lot %(lot)s."), {"lot": repr(lot_id)})
+            )
         if lot.version != expected_version:
             raise StaleEditError(stale_message(lot_id, lot.version, lot.updated_by))
         before = {"verified_on": lot.verified_on}
@@ -442,7 +446,9 @@ def lot_detail(store: Store, lot_id: str) -> dict[str, Any]:
     with store.read() as session:
         lot = session.get(LotRecord, lot_id)
         if lot is None:
-            raise RecordNotFoundError(Message(N_("There is no lot %(lot)s."), {"lot": lot_id}))
+            raise RecordNotFoundError(
+                Message(N_("There is no lot %(lot)s."), {"lot": repr(lot_id)})
+            )
         return {c.key: getattr(lot, c.key) for c in LotRecord.__table__.columns}
 
 

@@ -21,6 +21,7 @@ from geo.crs import METRIC_CRS, WEB_CRS
 from geo.raster import class_pieces, values_in_polygon
 from parks.access import PROVENANCE, access_network
 from parks.data import DESTINATION_KINDS, Layers
+from parks.messages import N_
 from parks.planning.area import Area, city_polygon
 from parks.planning.cache import cached
 from parks.planning.criteria import (
@@ -50,9 +51,13 @@ FRONTAGE_CLASSES = ("trunk", "primary", "secondary", "tertiary", "minor", "servi
 
 NO_DATA = "no data"
 
-OSM_WATER_SOURCE = "water polygons: OpenStreetMap 2017-10 via OpenMapTiles (ODbL)"
-BOUNDARY_SOURCE = "city boundary: 国土数値情報（行政区域データ）（国土交通省）, geometry repaired"
-ZONES_SOURCE = "subsidy zones of data/kanazawa.gpkg (approximate: no zone boundary is published)"
+OSM_WATER_SOURCE = N_("water polygons: OpenStreetMap 2017-10 via OpenMapTiles (ODbL)")
+BOUNDARY_SOURCE = N_(
+    "city boundary: 国土数値情報（行政区域データ）（国土交通省）, geometry repaired"
+)
+ZONES_SOURCE = N_(
+    "subsidy zones of data/kanazawa.gpkg (approximate: no zone boundary is published)"
+)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ ACCESS_SOURCE = (
     "computed: drive time over OpenStreetMap 2017 roads and the N06 expressway at ASSUMED "
     "speeds (parks/speed_profiles.yaml, profile normal)"
 )
-PARKS_SOURCE = "park outlines of data/kanazawa.gpkg (derived, illustrative)"
+PARKS_SOURCE = N_("park outlines of data/kanazawa.gpkg (derived, illustrative)")
 
 
 def ramp_down(values: np.ndarray, good: float, bad: float) -> np.ndarray:

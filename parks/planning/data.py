@@ -15,6 +15,7 @@ import pandas as pd
 from geo.crs import WEB_CRS
 from geo.io import list_layers, read_vector
 from parks.errors import DataNotFoundError
+from parks.messages import N_
 
 PLANNING_GPKG = "planning.gpkg"
 """File name of the planning GeoPackage inside the data directory."""
@@ -36,7 +37,7 @@ SMALL_AREA_COLUMNS = (
 )
 """Columns of the ``small_areas`` layer (points: each small area's census centroid)."""
 
-CENSUS_SOURCE = (
+CENSUS_SOURCE = N_(
     "出典：政府統計の総合窓口(e-Stat) 国勢調査 小地域 平成27年 (2015 census small areas), converted"
 )
 """Credit of every small-area row."""

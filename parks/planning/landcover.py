@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from parks.messages import N_
 
-LANDCOVER_SOURCE = (
+LANDCOVER_SOURCE = N_(
     "© JAXA, High-Resolution Land Use and Land Cover Map of Japan v23.12 (250 m), clipped; "
     "classes 1-12 from the v21.11 legend, classes 13-14 unconfirmed"
 )

@@ -20,10 +20,28 @@ import numpy as np
 import yaml
 
 from parks.messages import Message
-from parks.planning.criteria import CRITERION_NAMES, DEFAULT_WEIGHTS
+from parks.planning.criteria import CRITERIA_BY_NAME, CRITERION_NAMES, DEFAULT_WEIGHTS
 from parks.planning.errors import WeightsError
 
 MAX_CONSISTENCY_RATIO = 0.1
+
+KNOWN_KEYS = [repr(n) for n in CRITERION_NAMES]
+"""The criteria as a weights document names them (quoted keys)."""
+
+
+def _label(name: object) -> Message | str:
+    """Name a criterion by its label (the interface translates it), an unknown one as typed."""
+    criterion = CRITERIA_BY_NAME.get(str(name))
+    return Message(criterion.label) if criterion else repr(str(name))
+
+
+def _key(name: object) -> Message | str:
+    """Name a criterion key of a weights document: its label and the key as typed."""
+    criterion = CRITERIA_BY_NAME.get(str(name))
+    if criterion is None:
+        return repr(str(name))
+    return Message("%(label)s (%(key)s)", {"label": Message(criterion.label), "key": repr(name)})
+
 
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45}
 """Saaty's random consistency index by matrix size."""
@@ -47,7 +65,7 @@ class CriteriaWeights:
             raise WeightsError(
                 Message(
                     "unknown criterion %(names)s; known criteria: %(known)s",
-                    {"names": unknown, "known": list(CRITERION_NAMES)},
+                    {"names": [repr(n) for n in unknown], "known": KNOWN_KEYS},
                 )
             )
 
@@ -62,7 +80,7 @@ class CriteriaWeights:
             raise WeightsError(
                 Message(
                     "no criterion with data has a weight above zero (criteria with data: %(names)s)",
-                    {"names": list(kept) or ["-"]},
+                    {"names": [_label(n) for n in kept] or ["-"]},
                 )
             )
         return {n: w / total for n, w in kept.items()}
@@ -113,7 +131,7 @@ def weights_from_mapping(raw: Mapping[str, Any]) -> CriteriaWeights:
             problems.append(
                 Message(
                     "unknown criterion %(name)s; known criteria: %(known)s",
-                    {"name": str(name), "known": list(CRITERION_NAMES)},
+                    {"name": repr(str(name)), "known": KNOWN_KEYS},
                 )
             )
             continue
@@ -122,7 +140,7 @@ def weights_from_mapping(raw: Mapping[str, Any]) -> CriteriaWeights:
             problems.append(
                 Message(
                     "weight of %(name)s must be a number of zero or more, got %(value)s",
-                    {"name": name, "value": repr(value)},
+                    {"name": _label(name), "value": repr(value)},
                 )
             )
             continue
@@ -176,7 +194,7 @@ def ahp_weights(pairwise: Mapping[str, Mapping[str, Any]]) -> CriteriaWeights:
             problems.append(
                 Message(
                     "comparisons of %(name)s must be a mapping of criterion to value",
-                    {"name": str(a)},
+                    {"name": _key(a)},
                 )
             )
             continue
@@ -186,7 +204,7 @@ def ahp_weights(pairwise: Mapping[str, Mapping[str, Any]]) -> CriteriaWeights:
                     problems.append(
                         Message(
                             "unknown criterion %(name)s; known criteria: %(known)s",
-                            {"name": str(n), "known": list(CRITERION_NAMES)},
+                            {"name": repr(str(n)), "known": KNOWN_KEYS},
                         )
                     )
                 elif n not in names:
@@ -196,17 +214,17 @@ def ahp_weights(pairwise: Mapping[str, Mapping[str, Any]]) -> CriteriaWeights:
                 problems.append(
                     Message(
                         "comparison %(a)s over %(b)s must be a number from 1/9 to 9, got %(value)s",
-                        {"a": str(a), "b": str(b), "value": repr(value)},
+                        {"a": _key(a), "b": _key(b), "value": repr(value)},
                     )
                 )
                 continue
             if a == b:
-                problems.append(Message("%(name)s is compared with itself", {"name": str(a)}))
+                problems.append(Message("%(name)s is compared with itself", {"name": _key(a)}))
                 continue
             key = (str(a), str(b))
             if key in pairs or key[::-1] in pairs:
                 problems.append(
-                    Message("%(a)s and %(b)s are compared twice", {"a": str(a), "b": str(b)})
+                    Message("%(a)s and %(b)s are compared twice", {"a": _key(a), "b": _key(b)})
                 )
                 continue
             pairs[key] = number
@@ -223,7 +241,7 @@ def ahp_weights(pairwise: Mapping[str, Mapping[str, Any]]) -> CriteriaWeights:
         matrix[index[a], index[b]] = value
         matrix[index[b], index[a]] = 1.0 / value
     missing = [
-        Message("no comparison of %(a)s with %(b)s", {"a": names[i], "b": names[j]})
+        Message("no comparison of %(a)s with %(b)s", {"a": _key(names[i]), "b": _key(names[j])})
         for i in range(size)
         for j in range(i + 1, size)
         if (names[i], names[j]) not in pairs and (names[j], names[i]) not in pairs

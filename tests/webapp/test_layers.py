@@ -170,7 +170,7 @@ def test_statuses_without_date_are_the_latest(client) -> None:
     ],
 )
 def test_bad_layer_requests_are_explained(client, url: str, status: int, message: str) -> None:
-    response = client.get(url)
+    response = client.get(url, headers={"Accept-Language": "en"})  # messages follow the language
     assert response.status_code == status
     body = response.get_json()
     assert message in " ".join([body["error"], *body["problems"]])

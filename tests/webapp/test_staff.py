@@ -133,7 +133,9 @@ def test_status_change_by_form_then_stale_form_is_refused(staff_app) -> None:
         data={"csrf_token": token, "version": version, "price_per_m2": "20000"},
     )
     assert stale.status_code == 409
-    assert "編集中に区画inaho/3が" in stale.get_data(as_text=True)  # Japanese by default
+    shown = stale.get_data(as_text=True)
+    assert re.search(r"編集中に \S+ 区画 3 が", shown)  # Japanese by default, the lot by name
+    assert "inaho/3</" not in shown
     again = client.post(
         "/staff/lots/inaho/3?lang=en",
         data={"csrf_token": token, "version": version, "price_per_m2": "20000"},
@@ -229,7 +231,7 @@ def test_web_import_lists_problems_then_shows_the_diff_and_applies(staff_app) ->
     )
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
-    assert "row 2: lot_no" in page
+    assert 'row 2: <code translate="no">lot_no</code>' in page  # the column as code
     assert "row 3: unknown status" in page
     good = lots.copy()
     good.loc[0, "status"] = "available"

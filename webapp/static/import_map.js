@@ -14,7 +14,7 @@
     },
     onEachFeature: function (f, l) {
       var box = document.createElement("div");
-      box.textContent = f.properties.lot_id + " · " + f.properties.change + " · " + f.properties.status;
+      box.textContent = f.properties.label || f.properties.lot_id;
       l.bindTooltip(box);
     }
   }).addTo(map);

@@ -189,7 +189,7 @@
       tr.dataset.criterion = name;
       tr.appendChild(el("th", c.label_text || c.label));
       tr.lastChild.scope = "row";
-      tr.appendChild(el("td", c.value === "no data" ? t.noData : c.value + " " + c.unit, c.value === "no data" ? "no-data" : null));
+      tr.appendChild(el("td", c.value === "no data" ? t.noData : c.value + " " + (c.unit_text || c.unit), c.value === "no data" ? "no-data" : null));
       tr.appendChild(el("td", c.score === null ? "—" : number(c.score, 3), "num"));
       tr.appendChild(el("td", number(c.weight_used, 2), "num"));
       body.appendChild(tr);

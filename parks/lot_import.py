@@ -33,6 +33,7 @@ from pyproj import CRS
 from sqlalchemy import delete, insert, select
 
 from geo.crs import METRIC_CRS, WEB_CRS
+from geo.upload import SHAPEFILE_PARTS, content_kind
 from parks.data import LOT_STATUSES, PARK_IDS, Layers
 from parks.errors import LotImportError
 from parks.messages import N_, Message
@@ -67,6 +68,13 @@ LOT_NO_PATTERN = re.compile(
 No spaces, slashes, line breaks or ``..``: lot numbers become parts of ids and URLs."""
 
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom")
+NAMED_KINDS = {
+    ".geojson": ("geojson", "GeoJSON"),
+    ".json": ("geojson", "GeoJSON"),
+    ".gpkg": ("gpkg", "a GeoPackage"),
+    ".zip": ("zip", "a zip file"),
+}
+"""File endings that promise a format GDAL reads: the content must keep the promise."""
 FORMATS = ("gpkg", "geojson", "zip", "csv")
 
 
@@ -80,19 +88,18 @@ def _shown(value: Any, limit: int = 40) -> str:
 
 
 def detect_format(filename: str, data: bytes) -> str | None:
-    """Return ``gpkg``, ``geojson``, ``zip`` or ``csv`` from the name and first bytes."""
+    """Return ``gpkg``, ``geojson``, ``zip`` or ``csv`` from the first bytes and the name.
+
+    Whatever GDAL reads must be what its first bytes say (:func:`geo.upload.content_kind`):
+    GDAL picks its driver from the content, and an OGR VRT named ``lots.geojson`` would
+    open any file or URL it names. Only CSV (read by Python, not GDAL) goes by its name.
+    """
     suffix = Path(filename).suffix.lower()
-    if data[:16].startswith(b"SQLite format 3"):
-        return "gpkg"
-    if data[:4] == b"PK\x03\x04":
-        return "zip"
-    if suffix in (".geojson", ".json"):
-        return "geojson"
+    kind = content_kind(data)
+    if kind is not None:
+        return kind
     if suffix in (".csv", ".txt"):
         return "csv"
-    head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
-        return "geojson"
     return None
 
 
@@ -169,10 +176,21 @@ def _flatten_zip(data: bytes) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as flat:
             for info in infos:
-                if info.filename.startswith(stem + ".") and "/" not in info.filename[len(stem) :]:
-                    name = "lots" + info.filename[len(stem) :].lower()
-                    flat.writestr(name, archive.read(info))
+                suffix = info.filename[len(stem) :].lower()
+                # only the Shapefile's own parts: GDAL would also open e.g. a .vrt beside it
+                if info.filename.startswith(stem) and suffix in SHAPEFILE_PARTS:
+                    flat.writestr("lots" + suffix, _zip_member(archive, info))
         return out.getvalue()
+
+
+def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Return one member's bytes (never more than the size checked above); refuse damage."""
+    try:
+        return archive.read(info)
+    except Exception:  # CRC, zlib, encryption, unknown method: the zip is damaged
+        raise LotImportError(
+            [f"the zip file is damaged or encrypted: {_shown(info.filename)} cannot be unpacked"]
+        ) from None
 
 
 def _read_vector_bytes(data: bytes, layer: str | None) -> gpd.GeoDataFrame:
@@ -227,6 +245,11 @@ def read_lot_bytes(
     if not data:
         raise LotImportError(["the file is empty"])
     kind = detect_format(filename, data)
+    claimed = NAMED_KINDS.get(Path(filename).suffix.lower())
+    if claimed is not None and kind != claimed[0]:
+        raise LotImportError(
+            [f"the file is named {_shown(Path(filename).suffix)} but does not hold {claimed[1]}"]
+        )
     if kind is None:
         raise LotImportError(
             ["unknown file kind: upload a GeoPackage, GeoJSON, zipped Shapefile or CSV with WKT"]

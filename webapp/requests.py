@@ -174,12 +174,13 @@ def _deeper_than(value: object, limit: int) -> bool:
     return False
 
 
-def parse_json_body(data: bytes) -> object:
+def parse_json_body(data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> object:
     """Decode a JSON request body within the API's limits.
 
     ``NaN``, ``Infinity``, integers of more than ``MAX_JSON_INT_DIGITS`` digits, numbers
-    that overflow and nesting deeper than ``MAX_JSON_DEPTH`` are refused; the size of the
-    body is bounded before this (``MAX_JSON_BYTES``).
+    that overflow and nesting deeper than ``max_depth`` (``MAX_JSON_DEPTH``: a firm profile;
+    GeoJSON needs more) are refused; the size of the body is bounded before this
+    (``MAX_JSON_BYTES``).
 
     Raises
     ------
@@ -213,11 +214,9 @@ def parse_json_body(data: bytes) -> object:
         )
         raise InvalidInputError(msg) from None
     else:
-        too_deep = _deeper_than(value, MAX_JSON_DEPTH)
+        too_deep = _deeper_than(value, max_depth)
     if too_deep:
-        msg = _(
-            "the JSON body is nested too deeply (at most %(limit)s levels)", limit=MAX_JSON_DEPTH
-        )
+        msg = _("the JSON body is nested too deeply (at most %(limit)s levels)", limit=max_depth)
         raise InvalidInputError(msg)
     return value
 

@@ -262,8 +262,9 @@ def warm_caches(app: Flask) -> None:
     """Build every per-dataset cache now, so no visitor waits for it.
 
     Builds the lot tables and grant sites of every speed profile, the road network and the
-    isochrone grids, the grant rules, the rendered map pages and the API document. The
-    server calls this once before it forks its workers, which then share the result.
+    isochrone grids, the grant rules, the rendered map pages, the planning data (the labour
+    shed on park and lot pages) and the API document. The server calls this once before it
+    forks its workers, which then share the result.
     """
     from parks.access import access_network
     from parks.matching import match
@@ -287,6 +288,8 @@ def warm_caches(app: Flask) -> None:
     client = app.test_client()
     for lang in LANGS:
         client.get(f"/?lang={lang}")
+    if not layers.parks.empty:  # loads the planning data behind the labour-shed figure
+        client.get(f"/parks/{layers.parks['park_id'].iloc[0]}")
     client.get("/api/openapi.json")
     # hold no database connection across the fork (see create_app)
     app.extensions[STORE_KEY].dispose()

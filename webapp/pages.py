@@ -32,6 +32,7 @@ from webapp.lot_facts import (
     source_refs,
 )
 from webapp.names import ids
+from webapp.planner import labour_shed_figure
 from webapp.problems import show_problems
 from webapp.profile_form import FIELDS, SECTIONS
 from webapp.requests import (
@@ -107,6 +108,7 @@ def lot(lot_id: str) -> ResponseReturnValue:
         form_problems=form_problems,
         map_config=map_config(as_of=as_of, parks=[facts["park_id"]]),
         routes=lot_routes(layers, lot_id),
+        labour_shed=labour_shed_figure(lot_id=lot_id),
     )
     return page, 400 if form_problems else 200
 
@@ -129,6 +131,7 @@ def park(park_id: str) -> ResponseReturnValue:
         chart=share_chart(history),
         lots=lots,
         map_config=map_config(as_of=as_of, parks=[park_id]),
+        labour_shed=labour_shed_figure(park_id=park_id),
     )
 
 

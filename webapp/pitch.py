@@ -2,9 +2,10 @@
 
 :func:`render_pitch_html` renders the sheet for ``(lot, optional firm profile, language)``;
 the ``/pitch`` view serves it, and the staff workspace prints it to PDF from the same
-function. The sheet shows the lot and park facts, drive minutes, a map with its basemap,
-and, with a profile, the grant estimate as one line per programme with plain caveats. It
-says plainly when the lot is not on sale or fails the firm's criteria, and cites only
+function. The sheet shows the lot and park facts, drive minutes, a map with its basemap
+drawn on the server as SVG (:mod:`webapp.static_map`, so that it prints without JavaScript;
+the interactive map below the sheet is for the screen only), and, with a profile, the
+grant estimate as one line per programme with plain caveats. It says plainly when the lot is not on sale or fails the firm's criteria, and cites only
 official sources (the city, the prefecture, the laws).
 """
 
@@ -29,6 +30,7 @@ from webapp.layers import map_config
 from webapp.lot_facts import lot_facts, lot_or_404, lot_routes, park_facts
 from webapp.profile_form import FIELD_BY_PATH, form_values
 from webapp.requests import parse_pitch_request, reject_figures_in_url
+from webapp.static_map import lot_map
 
 bp = Blueprint("pitch", __name__)
 
@@ -87,6 +89,7 @@ def pitch_context(
         "profile_rows": profile_rows(profile) if profile is not None else [],
         "failed": [c for c in checks if not c.ok],
         "grants": grants,
+        "static_map": lot_map(layers, lot_id, lang=lang, as_of=as_of),
         "map_config": map_config(as_of=as_of, parks=[lot["park_id"]]),
         "routes": lot_routes(layers, lot_id),
     }

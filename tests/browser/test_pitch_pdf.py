@@ -95,11 +95,16 @@ def _assert_clean(text: str, data: bytes) -> None:
             "ja",
             "inaho/P2-1",
             FIRM,
-            ("用地のご提案", "企業立地助成金", "91,000,000円", "076-220-2225"),
+            ("用地のご提案", "企業立地助成金", "91,000,000円", "076-220-2225", "この区画"),
         ),
-        ("en", "inaho/P2-1", FIRM, ("Site proposal", "up to ¥91,000,000", "076-220-2225")),
-        ("ja", "inaho/P2-1", None, ("用地のご提案", "事実のみ", "所要時間")),
-        ("en", "katatsu/3", FIRM, ("Not on sale", "this lot is sold", "Does not meet")),
+        (
+            "en",
+            "inaho/P2-1",
+            FIRM,
+            ("Site proposal", "up to ¥91,000,000", "076-220-2225", "This lot", "Expressway"),
+        ),
+        ("ja", "inaho/P2-1", None, ("用地のご提案", "事実のみ", "所要時間", "区画 P2-1")),
+        ("en", "katatsu/3", FIRM, ("Not on sale", "this lot is sold", "Does not meet", "Lot 3")),
     ],
 )
 def test_pitch_sheet_prints_to_at_most_two_a4_pages(
@@ -117,3 +122,27 @@ def test_pitch_sheet_prints_to_at_most_two_a4_pages(
     for phrase in must_see:
         assert phrase in flat, phrase
     _assert_clean(text, data)
+
+
+def test_the_printed_map_needs_no_javascript(live_server: str, driver, artifacts) -> None:
+    """With scripts off, the sheet still prints its map (the server draws it as SVG), and in
+    print the interactive map is hidden while the SVG fills the map column."""
+    _poppler()
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        driver.get(f"{live_server}/pitch?lot=inaho/P2-1&lang=en&as_of=2021-04-01")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        svg = driver.find_element("css selector", "#static-map svg.static-map-svg")
+        assert svg.is_displayed()
+        assert svg.size["width"] > 250
+        assert svg.size["height"] == pytest.approx(svg.size["width"] * 2 / 3, abs=2)
+        assert not driver.find_element("css selector", ".interactive-map").is_displayed()
+        pages, text, _ = _print(driver, artifacts / "pitch-inaho-P2-1-en-no-js.pdf")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    assert 1 <= pages <= 2
+    flat = re.sub(r"\s+", " ", text)
+    # the map's own labels and legend, as text: lot, park, scale bar, credits
+    for phrase in ("Lot P2-1", "Inaho Industrial Park", "200 m", "This lot", "OpenStreetMap"):
+        assert phrase in flat, phrase

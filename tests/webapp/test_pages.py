@@ -117,6 +117,30 @@ def test_park_page_history_and_lots(client, real_app) -> None:
     assert "アイデン" in page  # an occupant named in the sources
 
 
+def _labour_shed_rows(page: str) -> list[tuple[int, int]]:
+    section = re.search(r'<section class="labour-shed".*?</section>', page, re.S)
+    assert section is not None, "no labour-shed figure on the page"
+    rows = re.findall(
+        r'<tr data-band="(\d+)"><td>.*?</td><td class="num">([\d,]+)</td>', section.group(0)
+    )
+    return [(int(band), int(pop.replace(",", ""))) for band, pop in rows]
+
+
+@pytest.mark.parametrize("url", ["/parks/techno-park", "/lots/inaho/P2-1"])
+def test_lot_and_park_pages_show_the_labour_shed(client, url) -> None:
+    rows = _labour_shed_rows(get(client, url))
+    assert [band for band, _ in rows] == [10, 20, 30]
+    populations = [pop for _, pop in rows]
+    # a park inside Kanazawa reaches tens of thousands in 10 minutes, more with each band,
+    # and never more than Ishikawa's 2015 population (1,154,008)
+    assert 10_000 < populations[0] < populations[1] < populations[2] < 1_154_008
+    client.set_cookie("lang", "ja")
+    page = client.get(url).get_data(as_text=True)
+    client.delete_cookie("lang")
+    assert "通勤圏" in page
+    assert "10 分以内" in page
+
+
 # ------------------------------------------------------------------------------ compare, shortlist
 
 

@@ -67,6 +67,9 @@ LOT_NO_PATTERN = re.compile(
 """Lot numbers: up to 40 letters, digits, kana or kanji, with ``.``, ``_`` and ``-`` inside.
 No spaces, slashes, line breaks or ``..``: lot numbers become parts of ids and URLs."""
 
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Characters no lot text needs (PostgreSQL cannot even store NUL): refused, row by row."""
+
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom")
 NAMED_KINDS = {
     ".geojson": ("geojson", "GeoJSON"),
@@ -365,6 +368,13 @@ def _row_problems(frame: pd.DataFrame) -> list[Message]:
                             "column": key,
                             "limit": MAX_TEXT * (5 if key == "source" else 1),
                         },
+                    )
+                )
+            elif text is not None and CONTROL_CHARS.search(text):
+                problems.append(
+                    Message(
+                        N_("row %(row)s: %(column)s contains a control character"),
+                        {"row": number, "column": key},
                     )
                 )
             elif text is not None and key == "occupant" and ("\n" in text or "\r" in text):

@@ -402,3 +402,38 @@ def test_the_planner_workspace_is_for_signed_in_staff(audit_app) -> None:
     back = client.post("/staff/login?next=/planner/vacancy", data=form)
     assert back.headers["Location"] == "/planner/vacancy"
     assert client.get("/planner/vacancy").status_code == 200
+
+
+# ------------------------------------------------------------------ NUL characters
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_nul_character_in_a_form_is_a_400(anon, encoding: str) -> None:
+    # was a 500 on PostgreSQL, which cannot store NUL ("text fields cannot contain NUL")
+    form = {"name": "admin\x00", "password": "x", "csrf_token": csrf_token(anon)}
+    if encoding == "multipart":
+        form["file"] = (io.BytesIO(b"x"), "a\x00.txt")
+    response = anon.post(
+        "/staff/login",
+        data=form,
+        content_type="multipart/form-data" if encoding == "multipart" else None,
+    )
+    assert response.status_code == 400
+    assert "contains a NUL character" in response.get_data(as_text=True)
+    assert anon.get("/search?park=a%00b").status_code == 400
+
+
+def test_lot_text_with_control_characters_is_refused_row_by_row() -> None:
+    from parks.data import load_layers
+    from parks.lot_import import prepare_lot_import
+    from tests.conftest import DATA_DIR
+
+    baseline = load_layers(DATA_DIR)
+    lots = baseline.lots_of("katatsu")
+    frame = lots[["park_id", "lot_no", "status", "geometry"]].copy().reset_index(drop=True)
+    frame["source"] = "city lot plan"
+    frame.loc[1, "source"] = "a\x00b"
+    csv = frame.assign(wkt=frame.geometry.to_wkt()).drop(columns="geometry")
+    with pytest.raises(LotImportError) as info:
+        prepare_lot_import(csv.to_csv(index=False).encode("utf-8"), "lots.csv", baseline)
+    assert "row 2: source contains a control character" in info.value.problems

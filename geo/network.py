@@ -11,13 +11,16 @@ crossing roads rarely share a vertex and lines are cut at tile edges:
   roads only at given access points (interchanges), through an *access connector*.
 
 Only the largest strongly connected component is kept; the rest is reported in
-:class:`NetworkReport`. Shortest paths use :mod:`scipy.sparse.csgraph` on CSR matrices.
+:class:`NetworkReport`. Shortest paths use :mod:`scipy.sparse.csgraph` on CSR matrices; drive
+times to a fixed set of destinations run on a contracted graph (:mod:`geo.contraction`), built
+once per weighted graph and destination set and cached.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -31,6 +34,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from geo.contraction import Contraction, TargetDistances, contract
 from geo.errors import NetworkError
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,12 @@ CONNECTOR = "connector"
 
 REQUIRED_COLUMNS = ("class", "oneway", "ramp", "brunnel")
 """Columns every road-line frame must have (OpenMapTiles ``transportation`` schema)."""
+
+CONTRACTIONS_CACHED = 4
+"""Contracted graphs kept per weighted graph (one per destination set in use)."""
+
+CONTRACTION_SEED = 0
+"""Tie-break seed of the contraction (fixed, so a rebuilt graph contracts the same way)."""
 
 NodeSet = Literal["local", "access", "limited", "all"]
 """Which nodes a point may attach to: local roads, access points, any limited-access node."""
@@ -142,6 +152,7 @@ class WeightedGraph:
 
     Parallel edges keep the fastest; ``forward_edge[k]`` is the network edge behind CSR
     entry ``k`` of ``forward`` (sorted by ``u`` then ``v``); ``reverse`` is its transpose.
+    Contractions for drive times (:meth:`contraction`) are cached on the graph.
     """
 
     network: RoadNetwork
@@ -151,11 +162,31 @@ class WeightedGraph:
     reverse: sparse.csr_matrix
     forward_edge: np.ndarray
     forward_keys: np.ndarray
+    _contractions: dict[bytes, Contraction] = field(default_factory=dict, repr=False)
+    _contractions_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def connector_kmh(self) -> float:
         """Speed on the straight link from an attached point to its node."""
         return float(self.speeds_kmh[CONNECTOR])
+
+    def contraction(self, keep: np.ndarray) -> Contraction:
+        """Return the graph contracted with the ``keep`` nodes kept (built once, then cached).
+
+        A cached contraction whose core holds every ``keep`` node is reused; at most
+        ``CONTRACTIONS_CACHED`` are kept, the oldest dropped first.
+        """
+        keep = np.unique(np.asarray(keep, dtype=np.int64))
+        # one lock: server threads asking at once build it once, and the cache stays whole
+        with self._contractions_lock:
+            for con in self._contractions.values():
+                if con.covers(keep):
+                    return con
+            built = contract_graph(self, keep)
+            while len(self._contractions) >= CONTRACTIONS_CACHED:
+                self._contractions.pop(next(iter(self._contractions)))
+            self._contractions[keep.tobytes()] = built
+            return built
 
     def pair_edges(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Return the fastest network edge from each ``u`` to ``v`` (both arrays of node ids)."""
@@ -568,6 +599,17 @@ def weighted_graph(network: RoadNetwork, speeds_kmh: Mapping[str, float]) -> Wei
     )
 
 
+def contract_graph(graph: WeightedGraph, keep: np.ndarray) -> Contraction:
+    """Contract a weighted graph for drive times to the ``keep`` nodes (not cached).
+
+    :meth:`WeightedGraph.contraction` caches the result; call this to build a fresh one.
+    """
+    keep = np.unique(np.asarray(keep, dtype=np.int64))
+    return contract(
+        graph.forward, graph.network.edge_m[graph.forward_edge], keep, seed=CONTRACTION_SEED
+    )
+
+
 def attach(
     network: RoadNetwork,
     shapes: gpd.GeoSeries,
@@ -624,7 +666,24 @@ class DriveMatrix:
 
     minutes: np.ndarray
     metres: np.ndarray | None
-    predecessors: np.ndarray | None
+    _paths: TargetDistances | None = field(default=None, repr=False)
+    _columns: np.ndarray | None = field(default=None, repr=False)
+
+    def path_nodes(self, origin: int, destination: int) -> list[int]:
+        """Return the network nodes of the fastest path from row ``origin`` to column ``destination``.
+
+        Raises
+        ------
+        NetworkError
+            If the matrix was computed without ``with_paths`` or the pair is unreachable.
+        """
+        if self._paths is None or self._columns is None:
+            msg = "drive paths were not kept: call drive_minutes with with_paths=True"
+            raise NetworkError(msg)
+        try:
+            return self._paths.path(origin, int(self._columns[destination]))
+        except ValueError as exc:
+            raise NetworkError(str(exc)) from exc
 
 
 def drive_minutes(
@@ -634,64 +693,42 @@ def drive_minutes(
     *,
     with_metres: bool = True,
     with_paths: bool = False,
+    contraction: Contraction | None = None,
 ) -> DriveMatrix:
     """Return drive minutes (and metres) from every origin to every destination.
 
-    One Dijkstra run per *destination* on the reversed graph gives the time from every node
-    to it (a multi-source computation on the CSR matrix), so the cost does not grow with the
-    number of origins. Connectors count at the ``connector`` speed. Unreachable pairs are inf.
+    The graph is contracted once per destination set (cached on ``graph``, see
+    :mod:`geo.contraction`): one Dijkstra per destination on the reversed core, then a short
+    sweep to the origins, so the cost barely grows with the number of origins. Connectors count
+    at the ``connector`` speed. Unreachable pairs are inf. The answers are those of a Dijkstra
+    on the whole graph (up to float rounding).
+
+    Parameters
+    ----------
+    contraction
+        A contraction of ``graph`` keeping every destination node, to use instead of the
+        cached one (see :func:`contract_graph`).
     """
-    dests = np.asarray(destinations.node)
-    uniq, inv = np.unique(dests, return_inverse=True)
-    need_pred = with_metres or with_paths
-    res = csgraph.dijkstra(
-        graph.reverse, directed=True, indices=uniq, return_predecessors=need_pred
-    )
-    dist, pred = res if need_pred else (res, None)
+    uniq, inv = np.unique(np.asarray(destinations.node), return_inverse=True)
+    con = graph.contraction(uniq) if contraction is None else contraction
+    try:
+        res = con.to_targets(origins.node, uniq, with_length=with_metres, with_paths=with_paths)
+    except ValueError as exc:
+        raise NetworkError(str(exc)) from exc
     con_kmh = graph.connector_kmh
-    secs = dist[inv][:, origins.node].T
+    secs = res.weight[:, inv]
     secs = secs + origins.connector_s(con_kmh)[:, None] + destinations.connector_s(con_kmh)[None, :]
     metres = None
-    if with_metres and pred is not None:
-        to_root = _tree_metres(graph, pred)
-        metres = to_root[inv][:, origins.node].T
+    if with_metres and res.length is not None:
+        metres = res.length[:, inv]
         metres = metres + origins.connector_m[:, None] + destinations.connector_m[None, :]
         metres[~np.isfinite(secs)] = np.inf
     return DriveMatrix(
         minutes=secs / 60.0,
         metres=metres,
-        predecessors=pred[inv] if (with_paths and pred is not None) else None,
+        _paths=res if with_paths else None,
+        _columns=inv if with_paths else None,
     )
-
-
-def _tree_metres(graph: WeightedGraph, pred: np.ndarray) -> np.ndarray:
-    """Metres from every node to the root of each shortest-path tree (pointer doubling)."""
-    n = graph.network.n_nodes
-    out = np.empty(pred.shape, dtype=float)
-    for r in range(pred.shape[0]):
-        p = pred[r].astype(np.int64)
-        has = p >= 0
-        nodes = np.flatnonzero(has)
-        step = np.zeros(n)
-        step[nodes] = graph.network.edge_m[graph.pair_edges(nodes, p[nodes])]
-        nxt = np.where(has, p, np.arange(n))
-        acc = step
-        # invariant: acc[x] is the length from x to nxt[x]; halve the remaining hops each turn
-        while not np.array_equal(nxt[nxt], nxt):
-            acc = acc + acc[nxt]
-            nxt = nxt[nxt]
-        out[r] = acc
-    return out
-
-
-def path_nodes(predecessors: np.ndarray, start: int) -> list[int]:
-    """Follow a predecessor row (from a reversed-graph Dijkstra) from ``start`` to its root."""
-    nodes = [int(start)]
-    cur = int(start)
-    while predecessors[cur] >= 0:
-        cur = int(predecessors[cur])
-        nodes.append(cur)
-    return nodes
 
 
 def route_line(graph: WeightedGraph, nodes: Sequence[int]) -> shapely.LineString:

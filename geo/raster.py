@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -533,6 +533,26 @@ def cells_within(polygon: shapely.Geometry, grid: Grid, window: Window | None = 
 # overlay and regions
 
 
+def normalised_weights(weights: Mapping[str, float], names: Sequence[str]) -> dict[str, float]:
+    """Return the weights of ``names`` divided by their sum (the weights of a weighted mean).
+
+    Raises
+    ------
+    RasterError
+        If a name has no weight, a weight is negative or not finite, or they sum to zero.
+    """
+    missing = [n for n in names if n not in weights]
+    if missing:
+        msg = f"no weight for layer(s) {', '.join(missing)}"
+        raise RasterError(msg)
+    bad = [n for n in names if not (weights[n] >= 0 and math.isfinite(weights[n]))]
+    total = float(sum(weights[n] for n in names))
+    if bad or total <= 0:
+        msg = f"weights must be non-negative with a positive sum; got {dict(weights)}"
+        raise RasterError(msg)
+    return {n: weights[n] / total for n in names}
+
+
 def weighted_overlay(
     scores: Mapping[str, np.ndarray],
     weights: Mapping[str, float],
@@ -549,25 +569,19 @@ def weighted_overlay(
         If a layer has no weight, a weight is negative or they sum to zero, or shapes differ.
     """
     names = list(scores)
-    missing = [n for n in names if n not in weights]
-    if missing:
-        msg = f"no weight for layer(s) {', '.join(missing)}"
-        raise RasterError(msg)
-    bad = [n for n in names if not (weights[n] >= 0 and math.isfinite(weights[n]))]
-    total = float(sum(weights[n] for n in names))
-    if bad or total <= 0:
-        msg = f"weights must be non-negative with a positive sum; got {dict(weights)}"
-        raise RasterError(msg)
+    share = normalised_weights(weights, names)
     shapes = {scores[n].shape for n in names}
     if len(shapes) > 1:
         msg = f"score layers differ in shape: {sorted(shapes)}"
         raise RasterError(msg)
     first = scores[names[0]]
     out = np.zeros(first.shape, dtype=np.float32)
+    term = np.empty_like(out)  # one scratch array for every layer: no temporary per layer
     for name in names:
-        w = np.float32(weights[name] / total)
+        w = np.float32(share[name])
         if w:
-            out += w * scores[name].astype(np.float32, copy=False)
+            np.multiply(scores[name], w, out=term, dtype=np.float32, casting="same_kind")
+            out += term
         else:
             out[np.isnan(scores[name])] = np.nan
     if excluded is not None:

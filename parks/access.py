@@ -28,12 +28,12 @@ from geo.errors import NetworkError
 from geo.isochrone import IsochroneGrid, isochrone_grid, isochrones_from_points, validate_minutes
 from geo.network import (
     Attachment,
+    DriveMatrix,
     RoadNetwork,
     WeightedGraph,
     attach,
     drive_minutes,
     network_from_lines,
-    path_nodes,
     route_line,
     weighted_graph,
 )
@@ -350,8 +350,8 @@ def lot_drive_times(
         )
         table = _lot_access_frame(lots, acc.destinations, matrix.minutes, matrix.metres, profile)
         tables.append(table)
-        if profile == ROUTE_PROFILE and matrix.predecessors is not None:
-            routes.append(_routes(acc, graph, lots, lot_att, table, matrix.predecessors, profile))
+        if profile == ROUTE_PROFILE:
+            routes.append(_routes(acc, graph, lots, lot_att, table, matrix, profile))
     route_frame = pd.concat(routes, ignore_index=True) if routes else _empty_routes()
     access_table = pd.concat(tables, ignore_index=True)
     # short provenance: the table has ~10,000 rows; the full text is on routes and isochrones
@@ -410,7 +410,7 @@ def _routes(
     lots: gpd.GeoDataFrame,
     lot_att: Attachment,
     table: pd.DataFrame,
-    predecessors: np.ndarray,
+    matrix: DriveMatrix,
     profile: str,
 ) -> pd.DataFrame:
     nearest = nearest_per_kind(table, acc.destinations)
@@ -420,7 +420,7 @@ def _routes(
     geoms = []
     for lot_id, dest_id in zip(nearest["lot_id"], nearest["destination_id"], strict=True):
         i, j = int(lot_row[lot_id]), int(dest_row[dest_id])
-        nodes = path_nodes(predecessors[j], int(lot_att.node[i]))
+        nodes = matrix.path_nodes(i, j)
         line = route_line(graph, nodes)
         coords = np.vstack([lot_att.anchor_xy[i], shapely.get_coordinates(line), dest_xy[j]])
         geoms.append(shapely.LineString(coords))

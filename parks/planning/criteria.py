@@ -10,7 +10,7 @@ out of the weighted mean; it is never guessed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,7 +41,8 @@ def ramp_down(values: np.ndarray, good: float, bad: float) -> np.ndarray:
     [1.0, 0.5, 0.0]
     """
     v = np.asarray(values, dtype=np.float32)
-    out = (np.float32(bad) - v) / np.float32(bad - good)
+    out: np.ndarray = np.subtract(np.float32(bad), v)  # one new array, then in place
+    np.divide(out, np.float32(bad - good), out=out)
     np.clip(out, 0.0, 1.0, out=out)
     return out
 
@@ -55,8 +56,15 @@ for _c in LANDCOVER_CLASSES:
 def landcover_score(classes: np.ndarray) -> np.ndarray:
     """Score land-cover class values by :data:`LANDCOVER_CLASSES` (NaN: nodata or unconfirmed)."""
     c = np.asarray(classes)
-    idx = np.where(np.isfinite(c), c, 0).astype(np.int64) if c.dtype.kind == "f" else c
-    out: np.ndarray = _LANDCOVER_LUT[np.clip(idx, 0, 255)]
+    if c.dtype.kind == "f":
+        # into [0, 255], NaN to 0 (fmax ignores NaN), so NaN and -inf land on the unscored
+        # entry 0 and +inf on 255; then uint8 indexes the table cheaply
+        c = np.fmax(c, 0)
+        np.fmin(c, 255, out=c)
+        idx = c.astype(np.uint8)
+    else:
+        idx = np.clip(c, 0, 255)
+    out: np.ndarray = _LANDCOVER_LUT[idx]
     return out
 
 
@@ -85,6 +93,38 @@ class Criterion:
     score: Callable[[np.ndarray], np.ndarray]
     layer: str | None = None
     """Kind of user layer it needs (``siting add-layer``); None when the data ships."""
+    ramp: tuple[float, float] | None = None
+    """``(good, bad)`` when :attr:`score` is :func:`ramp_down` with them (a faster overlay)."""
+    table: np.ndarray | None = field(default=None, compare=False)
+    """The score per integer value when :attr:`score` looks it up in a table (0..255)."""
+
+    def add_weighted(
+        self, values: np.ndarray, weight: float, acc: np.ndarray, scratch: np.ndarray
+    ) -> None:
+        """Add ``weight * score(values)`` to ``acc`` in place; NaN scores make ``acc`` NaN.
+
+        ``scratch`` is a float32 array of ``acc``'s shape, overwritten. A ramp folds the
+        weight into one multiply-add and a clip (``w * clip((bad - v) / (bad - good), 0, 1)
+        = clip(v * a + b, 0, w)``), a table into the table; the result equals the plain
+        formula up to float32 rounding. Other criteria go through :attr:`score`.
+        """
+        w = np.float32(weight)
+        if self.ramp is not None:
+            good, bad = self.ramp
+            np.multiply(values, np.float32(-weight / (bad - good)), out=scratch)
+            scratch += np.float32(weight * bad / (bad - good))
+            np.clip(scratch, np.float32(0.0), w, out=scratch)
+            acc += scratch
+        elif self.table is not None and values.dtype == np.uint8:
+            acc += (self.table * w).take(values)
+        elif self.table is not None and values.dtype.kind == "f":
+            # into [0, 255] (NaN to 0: fmax ignores NaN; 0 is unscored), then index as uint8
+            np.fmax(values, np.float32(0.0), out=scratch)
+            np.fmin(scratch, np.float32(255.0), out=scratch)
+            acc += (self.table * w).take(scratch.astype(np.uint8))
+        else:
+            np.multiply(self.score(values), w, out=scratch, casting="same_kind")
+            acc += scratch
 
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -96,6 +136,7 @@ CRITERIA: tuple[Criterion, ...] = (
         ACCESS_SOURCE,
         0.25,
         lambda v: ramp_down(v, INTERCHANGE_GOOD_MIN, INTERCHANGE_BAD_MIN),
+        ramp=(INTERCHANGE_GOOD_MIN, INTERCHANGE_BAD_MIN),
     ),
     Criterion(
         "landcover",
@@ -108,6 +149,7 @@ CRITERIA: tuple[Criterion, ...] = (
         LANDCOVER_SOURCE,
         0.20,
         landcover_score,
+        table=_LANDCOVER_LUT,
     ),
     Criterion(
         "park_distance",
@@ -119,6 +161,7 @@ CRITERIA: tuple[Criterion, ...] = (
         PARKS_SOURCE,
         0.10,
         lambda v: ramp_down(v, PARK_GOOD_KM, PARK_BAD_KM),
+        ramp=(PARK_GOOD_KM, PARK_BAD_KM),
     ),
     Criterion(
         "slope",
@@ -129,6 +172,7 @@ CRITERIA: tuple[Criterion, ...] = (
         0.15,
         lambda v: ramp_down(v, SLOPE_GOOD_DEG, SLOPE_BAD_DEG),
         layer="dem",
+        ramp=(SLOPE_GOOD_DEG, SLOPE_BAD_DEG),
     ),
     Criterion(
         "flood",

@@ -44,10 +44,10 @@ from geo.raster import (
     Grid,
     cells_within,
     label_regions,
+    normalised_weights,
     rasterize_mask,
     read_to_grid,
     region_polygons,
-    weighted_overlay,
 )
 from parks.access import access_network
 from parks.data import Layers
@@ -267,17 +267,28 @@ def exclusion_bits(inputs: Inputs, window: Any, values: dict[str, np.ndarray]) -
 
 
 def score_window(
-    values: dict[str, np.ndarray], bits: np.ndarray, used: dict[str, float]
+    values: dict[str, np.ndarray],
+    bits: np.ndarray,
+    used: dict[str, float],
+    *,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Return the suitability of one window: the weighted overlay, NaN where excluded."""
-    out = np.full(bits.shape, np.nan, dtype=np.float32)
-    keep = bits == 0
-    if not keep.any():
-        return out
-    # score only the cells left after the exclusions (most of the bounding box is excluded)
-    scores = {name: CRITERIA_BY_NAME[name].score(values[name][keep]) for name in used}
-    out[keep] = weighted_overlay(scores, used)
-    return out
+    """Return the suitability of one window: the weighted overlay, NaN where excluded.
+
+    Every cell of the window is scored in place, weight by weight (cheaper than gathering the
+    cells left after the exclusions, then scattering them back), then the excluded cells
+    are set to NaN. Equal to :func:`geo.raster.weighted_overlay` of the criteria scores up to
+    float32 rounding. ``out`` (float32, the window's shape, e.g. a view of the whole grid)
+    receives the result instead of a new array.
+    """
+    share = normalised_weights(used, list(used))
+    acc = np.zeros(bits.shape, dtype=np.float32) if out is None else out
+    acc[...] = 0.0
+    scratch = np.empty(bits.shape, dtype=np.float32)
+    for name, w in share.items():
+        CRITERIA_BY_NAME[name].add_weighted(values[name], w, acc, scratch)
+    acc[bits != 0] = np.nan
+    return acc
 
 
 def overlay_from_rasters(
@@ -290,27 +301,65 @@ def overlay_from_rasters(
     path, or with ``write=False`` returns the scores as an array.
     """
     out_dir = Path(out_dir)
-    sources = {n: rasterio.open(out_dir / "criteria" / f"{n}.tif") for n in used}
-    try:
-        with rasterio.open(out_dir / "exclusion.tif") as ex:
-            grid = Grid(CRS.from_user_input(ex.crs), ex.transform, ex.width, ex.height)
-            score = np.full(grid.shape, np.nan, dtype=np.float32)
-            for window in grid.windows(block):
-                bits = ex.read(1, window=window)
-                if bits.all():  # wholly excluded: nothing to read or score
-                    continue
-                rows = slice(int(window.row_off), int(window.row_off + window.height))
-                cols = slice(int(window.col_off), int(window.col_off + window.width))
-                values = {n: src.read(1, window=window) for n, src in sources.items()}
-                score[rows, cols] = score_window(values, bits, used)
-    finally:
-        for src in sources.values():
-            src.close()
+    # the criteria rasters are uncompressed: GDAL then copies the window straight out of
+    # the file instead of through its block cache
+    with rasterio.Env(GTIFF_DIRECT_IO=True):
+        score, grid = _overlay_windows(out_dir, used, block)
     if not write:
         return score
     with _writer(out_dir / "suitability.tif", grid, "float32", float("nan")) as dst:
         dst.write(score, 1)
     return out_dir / "suitability.tif"
+
+
+def _overlay_windows(out_dir: Path, used: dict[str, float], block: int) -> tuple[np.ndarray, Grid]:
+    """Read the criteria and exclusion rasters window by window and score them."""
+    sources = {n: rasterio.open(out_dir / "criteria" / f"{n}.tif") for n in used}
+    try:
+        with rasterio.open(out_dir / "exclusion.tif") as ex:
+            grid = Grid(CRS.from_user_input(ex.crs), ex.transform, ex.width, ex.height)
+            score = np.empty(grid.shape, dtype=np.float32)  # every window is written below
+            # read into buffers kept per window shape: a fresh array per read costs more
+            # than the read itself
+            buffers: dict[tuple[int, int], dict[str, np.ndarray]] = {}
+            for window in grid.windows(block):
+                shape = (int(window.height), int(window.width))
+                if shape not in buffers:
+                    buffers[shape] = {
+                        n: np.empty(shape, dtype=src.dtypes[0])
+                        for n, src in [*sources.items(), ("", ex)]
+                    }
+                buf = buffers[shape]
+                bits = ex.read(1, window=window, out=buf[""])
+                rows = slice(int(window.row_off), int(window.row_off + window.height))
+                cols = slice(int(window.col_off), int(window.col_off + window.width))
+                if bits.all():  # wholly excluded: nothing to read or score
+                    score[rows, cols] = np.nan
+                    continue
+                values = {n: src.read(1, window=window, out=buf[n]) for n, src in sources.items()}
+                score_window(values, bits, used, out=score[rows, cols])
+    finally:
+        for src in sources.values():
+            src.close()
+    return score, grid
+
+
+def _stored_type(name: str) -> tuple[str, float]:
+    """Data type and nodata of a criterion's raster: uint8 (0 = nodata) for class values.
+
+    Class values (a criterion scored by a table, e.g. land cover) fit a byte, a quarter of
+    the float32 the measured values take: the overlay reads them back faster.
+    """
+    if CRITERIA_BY_NAME[name].table is not None:
+        return "uint8", 0
+    return "float32", float("nan")
+
+
+def _stored(name: str, values: np.ndarray) -> np.ndarray:
+    """Return a criterion's values as written to its raster (see :func:`_stored_type`)."""
+    if _stored_type(name)[0] == "uint8":
+        return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0).astype(np.uint8)
+    return values.astype(np.float32, copy=False)
 
 
 def _writer(
@@ -394,7 +443,7 @@ def suitability(
     counts = np.zeros(len(EXCLUSIONS), dtype=np.int64)
     excluded_any = 0
     writers = {
-        n: _writer(out_dir / "criteria" / f"{n}.tif", grid, "float32", float("nan"), compress=False)
+        n: _writer(out_dir / "criteria" / f"{n}.tif", grid, *_stored_type(n), compress=False)
         for n in names
     }
     try:
@@ -407,7 +456,7 @@ def suitability(
                 values = criteria_values(inputs, window)
                 bits = exclusion_bits(inputs, window, values)
                 for name in names:
-                    writers[name].write(values[name].astype(np.float32), 1, window=window)
+                    writers[name].write(_stored(name, values[name]), 1, window=window)
                 ex_dst.write(bits, 1, window=window)
                 s_dst.write(score_window(values, bits, used), 1, window=window)
                 for i in range(len(EXCLUSIONS)):

@@ -212,3 +212,70 @@ def test_bad_speed_file_lists_every_problem(tmp_path: Path) -> None:
     assert "'minor'" in text
     assert "access_connector" in text
     assert "motorway" in text
+
+
+def _tree_metres(graph, pred: np.ndarray) -> np.ndarray:
+    """Metres from every node to the root of each scipy shortest-path tree (walked per node)."""
+    out = np.full(pred.shape, np.inf)
+    for r, row in enumerate(pred):
+        done = np.zeros(len(row), dtype=bool)
+        root = np.flatnonzero(row < 0)
+        out[r, root] = 0.0
+        done[root] = True
+        # settle nodes whose predecessor is settled, level by level
+        todo = np.flatnonzero(row >= 0)
+        while len(todo):
+            ready = todo[done[row[todo]]]
+            if not len(ready):
+                break
+            step = graph.network.edge_m[graph.pair_edges(ready, row[ready])]
+            out[r, ready] = out[r, row[ready]] + step
+            done[ready] = True
+            todo = todo[~done[todo]]
+    return out
+
+
+@pytest.mark.parametrize("profile", ["normal", "winter"])
+def test_contracted_drive_times_equal_dijkstra_on_the_whole_real_network(
+    layers, profile: str
+) -> None:
+    """From every node of the real graph to every destination: minutes, metres and paths."""
+    from scipy.sparse import csgraph
+
+    from geo.network import Attachment
+
+    acc = access.access_network(layers)
+    graph = acc.graph(profile)
+    n = graph.network.n_nodes
+    every = Attachment(node=np.arange(n), connector_m=np.zeros(n), anchor_xy=np.zeros((n, 2)))
+    dests = acc.destination_attachment
+    got = drive_minutes(graph, every, dests, with_paths=True)
+    con = graph.contraction(np.unique(dests.node))
+    assert con.n_core < n / 5  # the contraction did its job
+
+    dist, pred = csgraph.dijkstra(
+        graph.reverse, directed=True, indices=dests.node, return_predecessors=True
+    )
+    kmh = graph.connector_kmh
+    expected = (dist.T + dests.connector_s(kmh)[None, :]) / 60.0
+    reached = np.isfinite(expected)
+    assert (np.isfinite(got.minutes) == reached).all()
+    np.testing.assert_allclose(got.minutes[reached], expected[reached], rtol=1e-12)
+    # metres along scipy's tree: equal on every pair (a tie between two fastest paths of
+    # different lengths could pick the other one; the real network has none)
+    metres = _tree_metres(graph, pred).T + dests.connector_m[None, :]
+    assert got.metres is not None
+    np.testing.assert_allclose(got.metres[reached], metres[reached], rtol=1e-9)
+    # any path the contraction returns is a real path with exactly those minutes and metres
+    rng = np.random.default_rng(0)
+    for i in rng.choice(np.flatnonzero(reached.all(axis=1)), size=30, replace=False):
+        for j in range(len(dests.node)):
+            nodes = np.asarray(got.path_nodes(int(i), j))
+            assert nodes[0] == i
+            assert nodes[-1] == dests.node[j]
+            edges = graph.pair_edges(nodes[:-1], nodes[1:])
+            secs = graph.edge_s[edges].sum() + dests.connector_s(kmh)[j]
+            assert secs / 60 == pytest.approx(got.minutes[i, j], rel=1e-9)
+            assert graph.network.edge_m[edges].sum() + dests.connector_m[j] == pytest.approx(
+                got.metres[i, j], rel=1e-9
+            )

@@ -13,9 +13,10 @@ import shapely
 from shapely.geometry import shape
 
 from geo.crs import METRIC_CRS
+from geo.raster import weighted_overlay
 from parks.planning.area import city_polygon
-from parks.planning.criteria import CRITERIA_BY_NAME
-from parks.planning.suitability import EXCLUSIONS, suitability
+from parks.planning.criteria import CRITERIA, CRITERIA_BY_NAME
+from parks.planning.suitability import EXCLUSIONS, overlay_from_rasters, suitability
 from parks.planning.weights import default_weights, weights_from_mapping
 
 CELL_M = 50.0
@@ -167,3 +168,41 @@ def test_given_weights_leave_out_a_criterion(world, world_planning, tmp_path) ->
         "landcover": 1.0,
         "park_distance": 0.0,
     }
+
+
+def test_the_overlay_is_the_weighted_mean_of_the_criteria_scores(world_run) -> None:
+    """The fast overlay (folded weights, in-place windows) equals the plain formula."""
+    out = world_run.out_dir
+    used = dict(world_run.weights.used(set(world_run.weights_used)))
+    scores = {}
+    for name in used:
+        with rasterio.open(out / "criteria" / f"{name}.tif") as src:
+            scores[name] = CRITERIA_BY_NAME[name].score(src.read(1))
+    with rasterio.open(out / "exclusion.tif") as e, rasterio.open(out / "suitability.tif") as s:
+        expected = weighted_overlay(scores, used, excluded=e.read(1) != 0)
+        written = s.read(1)
+    again = overlay_from_rasters(out, used, block=64, write=False)
+    for got in (written, again):
+        assert np.array_equal(np.isnan(got), np.isnan(expected))
+        np.testing.assert_allclose(got, expected, atol=1e-6, equal_nan=True)
+    # land cover is stored as bytes (0 = no data): class values, a quarter of float32
+    with rasterio.open(out / "criteria" / "landcover.tif") as src:
+        assert src.dtypes[0] == "uint8"
+        assert src.nodata == 0
+
+
+@pytest.mark.parametrize("criterion", CRITERIA, ids=lambda c: c.name)
+def test_add_weighted_equals_weight_times_score(criterion) -> None:
+    rng = np.random.default_rng(3)
+    values = rng.uniform(-5, 40, size=(40, 50)).astype(np.float32)
+    if criterion.table is not None:
+        values = np.round(values)
+    values[0, :5] = [np.nan, np.inf, -np.inf, 0.0, 255.0]
+    for v in (values, np.nan_to_num(values, nan=0, posinf=0, neginf=0).clip(0, 255)):
+        v = v.astype(np.uint8) if v is not values else v
+        acc = np.full(v.shape, 0.25, dtype=np.float32)
+        criterion.add_weighted(v, 0.3, acc, np.empty_like(acc))
+        expected = 0.25 + np.float32(0.3) * criterion.score(v)
+        np.testing.assert_allclose(acc, expected, atol=1e-6, equal_nan=True)
+        if criterion.table is None:
+            break  # bytes only for class values

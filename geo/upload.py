@@ -4,6 +4,11 @@ Nothing is written to disk: the bytes are read through GDAL's in-memory files. A
 checked before GDAL sees it (entry count, uncompressed size, exactly one Shapefile), and
 rebuilt in memory with only that Shapefile's parts, so nested folders and stray files do
 not matter and a zip bomb is refused unread.
+
+GDAL picks a driver from the content, not from the name, and some of its formats point at
+other files: an OGR VRT (XML) sent as ``area.geojson`` would make GDAL open any path or URL
+it names (``/etc/…``, ``/vsicurl/http://…``). So the first bytes must be what the name says
+(:func:`content_kind`) before GDAL sees them.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ TEMPLATES = {
     "zip_size": "%(name)s unpacks to %(size)s bytes; the limit is %(limit)s",
     "zip_shp": "%(name)s must hold exactly one .shp file; found %(count)s",
     "zip_parts": "%(name)s: the Shapefile lacks its %(parts)s file",
+    "content": "file %(name)s does not hold %(kind)s data (its content is of another kind)",
 }
 """Message of each kind of refusal (English; callers may translate by ``key``)."""
 
@@ -74,6 +80,33 @@ def upload_format(filename: str) -> str:
     return SUFFIXES[suffix]
 
 
+GEOPACKAGE_MAGIC = b"SQLite format 3\x00"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+JSON_LEADING = b"\xef\xbb\xbf \t\r\n"
+"""A UTF-8 byte-order mark and white space may precede a JSON document."""
+
+KIND_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "zip": "zip"}
+
+
+def content_kind(data: bytes) -> str | None:
+    """Return ``gpkg``, ``zip`` or ``geojson`` from a file's first bytes, or None.
+
+    A GeoPackage is an SQLite file, a zip starts with a local (or end-of-archive) header,
+    and GeoJSON is a JSON object. Anything else (XML such as an OGR VRT, CSV, binary) is
+    None, so GDAL never opens it.
+
+    >>> content_kind(b'{"type": "Polygon"}'), content_kind(b"<OGRVRTDataSource>")
+    ('geojson', None)
+    """
+    if data.startswith(GEOPACKAGE_MAGIC):
+        return "gpkg"
+    if data.startswith(ZIP_MAGICS):
+        return "zip"
+    if data[:1024].lstrip(JSON_LEADING).startswith(b"{"):
+        return "geojson"
+    return None
+
+
 def read_upload(
     data: bytes, filename: str, *, limits: UploadLimits | None = None
 ) -> gpd.GeoDataFrame:
@@ -85,8 +118,8 @@ def read_upload(
     Raises
     ------
     UploadError
-        If the file is too large, of another format, unreadable, holds no layer or more
-        than one, or more than ``limits.max_features`` features.
+        If the file is too large, of another format (by name or by content), unreadable,
+        holds no layer or more than one, or more than ``limits.max_features`` features.
     """
     limits = limits or UploadLimits()
     kind = upload_format(filename)
@@ -94,6 +127,8 @@ def read_upload(
         raise UploadError("empty", name=filename)
     if len(data) > limits.max_bytes:
         raise UploadError("too_large", name=filename, size=len(data), limit=limits.max_bytes)
+    if content_kind(data) != kind:
+        raise UploadError("content", name=filename, kind=KIND_NAMES[kind])
     if kind == "zip":
         data = _shapefile_zip(data, filename, limits)
     with warnings.catch_warnings():
@@ -174,5 +209,17 @@ def _shapefile_zip(data: bytes, filename: str, limits: UploadLimits) -> bytes:
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as flat:
             for suffix, info in parts.items():
                 if info is not None:
-                    flat.writestr("layer" + suffix, archive.read(info))
+                    flat.writestr("layer" + suffix, _member(archive, info, filename))
     return out.getvalue()
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> bytes:
+    """Return one member's bytes; a damaged, encrypted or oddly compressed one is refused.
+
+    ``zipfile`` never unpacks more than the size the archive declares (checked above), and
+    says so with a CRC error when the data is longer.
+    """
+    try:
+        return archive.read(info)
+    except Exception as exc:  # CRC, zlib, lzma, encryption, unknown method: all mean damaged
+        raise UploadError("bad_zip", name=filename) from exc

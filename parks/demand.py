@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import math
 import os
 import threading
 import time
@@ -177,15 +178,59 @@ def _log_files(path: Path) -> list[Path]:
     return [p for p in [*rotated, path] if p.exists()]
 
 
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_date(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return isinstance(value, str)
+
+
+def well_formed(record: object) -> bool:
+    """Return True for a record shaped as :func:`demand_record` writes it.
+
+    Readers (:func:`demand_summary`, the planner's unmet demand) rely on these types; a line
+    from an older version, a hand edit or a torn write that breaks them is skipped.
+    """
+    if not isinstance(record, dict):
+        return False
+    criteria = record.get("criteria")
+    land = criteria.get("land_m2", {}) if isinstance(criteria, dict) else None
+    counts = record.get("near_miss_counts", {})
+    failed = record.get("failed_constraints", [])
+    return (
+        isinstance(land, dict)
+        and all(v is None or _is_number(v) for v in land.values())
+        and _is_date(record.get("as_of"))
+        and isinstance(record.get("logged_at", ""), str)
+        and isinstance(record.get("key", ""), str)
+        and isinstance(record.get("live", True), bool)
+        and _is_count(record.get("matches", 0))
+        and isinstance(counts, dict)
+        and all(isinstance(k, str) and _is_count(v) for k, v in counts.items())
+        and isinstance(failed, list)
+        and all(isinstance(c, str) for c in failed)
+    )
+
+
 def _read_lines(files: Iterable[Path]) -> list[dict[str, Any]]:
     out = []
     for file in files:
-        for line in file.read_text(encoding="utf-8").splitlines():
+        text = file.read_text(encoding="utf-8", errors="replace")  # a torn multibyte char
+        for line in text.splitlines():
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 continue  # a damaged line is skipped, never fatal
-            if isinstance(record, dict) and isinstance(record.get("criteria"), dict):
+            if well_formed(record):
                 out.append(record)
     return out
 

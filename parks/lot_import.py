@@ -33,6 +33,7 @@ from pyproj import CRS
 from sqlalchemy import delete, insert, select
 
 from geo.crs import METRIC_CRS, WEB_CRS
+from geo.upload import SHAPEFILE_PARTS, content_kind
 from parks.data import LOT_STATUSES, PARK_IDS, Layers
 from parks.errors import LotImportError
 from parks.messages import N_, Message, Name
@@ -66,7 +67,17 @@ LOT_NO_PATTERN = re.compile(
 """Lot numbers: up to 40 letters, digits, kana or kanji, with ``.``, ``_`` and ``-`` inside.
 No spaces, slashes, line breaks or ``..``: lot numbers become parts of ids and URLs."""
 
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Characters no lot text needs (PostgreSQL cannot even store NUL): refused, row by row."""
+
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom")
+NAMED_KINDS = {
+    ".geojson": ("geojson", N_("the file is named %(suffix)s but does not hold GeoJSON")),
+    ".json": ("geojson", N_("the file is named %(suffix)s but does not hold GeoJSON")),
+    ".gpkg": ("gpkg", N_("the file is named %(suffix)s but does not hold a GeoPackage")),
+    ".zip": ("zip", N_("the file is named %(suffix)s but does not hold a zip file")),
+}
+"""File endings that promise a format GDAL reads: the content must keep the promise."""
 FORMATS = ("gpkg", "geojson", "zip", "csv")
 
 
@@ -90,19 +101,18 @@ def _shown(value: Any, limit: int = 40) -> str:
 
 
 def detect_format(filename: str, data: bytes) -> str | None:
-    """Return ``gpkg``, ``geojson``, ``zip`` or ``csv`` from the name and first bytes."""
+    """Return ``gpkg``, ``geojson``, ``zip`` or ``csv`` from the first bytes and the name.
+
+    Whatever GDAL reads must be what its first bytes say (:func:`geo.upload.content_kind`):
+    GDAL picks its driver from the content, and an OGR VRT named ``lots.geojson`` would
+    open any file or URL it names. Only CSV (read by Python, not GDAL) goes by its name.
+    """
     suffix = Path(filename).suffix.lower()
-    if data[:16].startswith(b"SQLite format 3"):
-        return "gpkg"
-    if data[:4] == b"PK\x03\x04":
-        return "zip"
-    if suffix in (".geojson", ".json"):
-        return "geojson"
+    kind = content_kind(data)
+    if kind is not None:
+        return kind
     if suffix in (".csv", ".txt"):
         return "csv"
-    head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
-        return "geojson"
     return None
 
 
@@ -194,10 +204,21 @@ def _flatten_zip(data: bytes) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as flat:
             for info in infos:
-                if info.filename.startswith(stem + ".") and "/" not in info.filename[len(stem) :]:
-                    name = "lots" + info.filename[len(stem) :].lower()
-                    flat.writestr(name, archive.read(info))
+                suffix = info.filename[len(stem) :].lower()
+                # only the Shapefile's own parts: GDAL would also open e.g. a .vrt beside it
+                if info.filename.startswith(stem) and suffix in SHAPEFILE_PARTS:
+                    flat.writestr("lots" + suffix, _zip_member(archive, info))
         return out.getvalue()
+
+
+def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Return one member's bytes (never more than the size checked above); refuse damage."""
+    try:
+        return archive.read(info)
+    except Exception:  # CRC, zlib, encryption, unknown method: the zip is damaged
+        raise LotImportError(
+            [f"the zip file is damaged or encrypted: {_shown(info.filename)} cannot be unpacked"]
+        ) from None
 
 
 def _read_vector_bytes(data: bytes, layer: str | None) -> gpd.GeoDataFrame:
@@ -273,6 +294,9 @@ def read_lot_bytes(
     if not data:
         raise reject([Message(N_("the file is empty"))])
     kind = detect_format(filename, data)
+    claimed = NAMED_KINDS.get(Path(filename).suffix.lower())
+    if claimed is not None and kind != claimed[0]:
+        raise reject([Message(claimed[1], {"suffix": _shown(Path(filename).suffix)})])
     if kind is None:
         raise reject(
             [
@@ -399,6 +423,13 @@ def _row_problems(frame: pd.DataFrame) -> list[Message]:
                             "column": repr(key),
                             "limit": MAX_TEXT * (5 if key == "source" else 1),
                         },
+                    )
+                )
+            elif text is not None and CONTROL_CHARS.search(text):
+                problems.append(
+                    Message(
+                        N_("row %(row)s: %(column)s contains a control character"),
+                        {"row": number, "column": key},
                     )
                 )
             elif text is not None and key == "occupant" and ("\n" in text or "\r" in text):

@@ -157,7 +157,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(check_request)
     staff_auth.init_app(app)
     staff_auth.exempt_from_csrf(api.bp)
-    staff_auth.exempt_from_csrf(planner.bp)  # anonymous, read-only computations; stores nothing
+    # read-only computations that store nothing; the sign-in cookie is SameSite=Lax, so a
+    # cross-site form never carries it
+    staff_auth.exempt_from_csrf(planner.bp)
     # read-only pages whose POST only carries a firm profile (kept out of URLs), nothing stored
     staff_auth.exempt_from_csrf(pitch.bp)
     staff_auth.exempt_from_csrf(pages.bp)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from parks.errors import (
@@ -118,7 +119,12 @@ def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
     """Answer 404, 405, ``abort(...)`` etc. in the same shape as domain errors."""
     status = exc.code or 500
     message = exc.description or exc.name
-    if isinstance(exc, RequestEntityTooLarge):
+    if isinstance(exc, CSRFError):  # Flask-WTF's reasons are English and technical
+        message = _(
+            "The form has expired or did not come from this site: reload the page and send "
+            "it again."
+        )
+    elif isinstance(exc, RequestEntityTooLarge):
         limit = request.max_content_length
         message = (
             _("the request body is too large (at most %(limit)s bytes)", limit=format(limit, ","))

@@ -118,12 +118,23 @@ def export_frame(layer: str, args: dict[str, str]) -> tuple[gpd.GeoDataFrame, st
     return frame[[*EXPORT_COLUMNS["lots"], "geometry"]], stem
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula."""
+
+
 def _plain(value: Any) -> Any:
-    """Return a cell as a plain value: NaN as empty, dates as ISO text."""
+    """Return a cell as a plain value: NaN as empty, dates as ISO text.
+
+    Text that a spreadsheet would run as a formula (``=HYPERLINK(...)`` in an imported
+    ``source``) gets a leading apostrophe, so it opens as the text it is (OWASP's advice
+    against CSV injection). Numbers stay numbers.
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -78,13 +78,24 @@ def fmt_minutes(value: Any, lang: str) -> str:
     return f"{float(value):.1f} 分" if lang == "ja" else f"{float(value):.1f} min"
 
 
+MAX_SWITCH_URL_CHARS = 2000
+"""Longest language-switch link; a longer address (a hostile one) switches on the map page."""
+
+
 def lang_switch_url(lang: str) -> str:
-    """Return the current page's URL in the other language (GET pages; POST pages use a form)."""
+    """Return the current page's URL in the other language (GET pages; POST pages use a form).
+
+    Query parameters named like a part of the path (``/lots/<lot_id>?lot_id=x``, which the
+    page refuses) are left out, and an over-long address links to the map page instead: the
+    error page that answers such a request must still render.
+    """
     other = next(code for code in LANGS if code != lang)
-    args = {k: v for k, v in request.args.items() if k != "lang"}
+    view_args = request.view_args or {}
+    args = {k: v for k, v in request.args.items() if k != "lang" and k not in view_args}
     if request.endpoint is None:
         return url_for("public.search", lang=other)
-    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=other)
+    url = url_for(request.endpoint, **view_args, **args, lang=other)
+    return url if len(url) <= MAX_SWITCH_URL_CHARS else url_for("public.index", lang=other)
 
 
 def init_app(app: Flask) -> None:

@@ -31,9 +31,15 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from parks.data import Layers
-from parks.errors import DataNotFoundError, LotNotFoundError, ParkNotFoundError
+from parks.errors import (
+    DataNotFoundError,
+    InvalidInputError,
+    LotNotFoundError,
+    ParkNotFoundError,
+)
 from parks.messages import Message
 from parks.planning.area import Area, area_from_geojson, area_from_geometry, area_from_upload
 from parks.planning.assess import Assessment, assess_area, assessment_feature, assessment_row
@@ -63,6 +69,8 @@ from webapp.planner_report import (
 )
 from webapp.planner_texts import source_text, unit_text
 from webapp.problems import show_problems
+from webapp.requests import parse_json_body
+from webapp.staff_auth import refuse_without
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
@@ -122,6 +130,21 @@ def _wants_json() -> bool:
 
 
 @bp.before_request
+def _planners_only() -> ResponseReturnValue | None:
+    """Open the workspace only to signed-in staff with the ``planner`` permission.
+
+    It shows the city's candidate-site study and the unmet demand of the search log:
+    internal until the city publishes a decision (a published candidate site invites land
+    speculation). Runs first, so an anonymous upload is refused before its body is read.
+    """
+    if not current_user.is_authenticated and _wants_json():
+        message = _("Sign in first.")
+        return jsonify({"error": message, "problems": [message]}), 401
+    refusal: ResponseReturnValue | None = refuse_without("planner")
+    return refusal
+
+
+@bp.before_request
 def _bound_uploads() -> ResponseReturnValue | None:
     """Refuse a body larger than an upload may be before it is parsed (nothing is read)."""
     limit = int(current_app.config["PLANNER_UPLOAD_BYTES"]) + 65_536
@@ -152,6 +175,26 @@ def _planning_error(exc: PlanningInputError) -> ResponseReturnValue:
 # parsing
 
 
+MAX_BODY_DEPTH = 12
+"""Deepest JSON body accepted: a drawn MultiPolygon inside a Feature inside a wrapper is 9."""
+
+
+def json_body() -> object:
+    """Return the request's JSON body, refusing one that is not bounded JSON (400).
+
+    NaN, Infinity, huge numbers and nesting deeper than :data:`MAX_BODY_DEPTH` are refused
+    (deep nesting would otherwise exhaust Python's stack: a 500).
+    """
+    try:
+        return parse_json_body(request.get_data(cache=True), max_depth=MAX_BODY_DEPTH)
+    except InvalidInputError as exc:
+        raise AreaRejectedError(
+            Message(
+                "the request body is not acceptable JSON: %(reason)s", {"reason": exc.problems[0]}
+            )
+        ) from None
+
+
 def area_from_request(layers: Layers) -> Area:
     """Return the area sent: an uploaded file (``file``) or drawn GeoJSON (``geojson``)."""
     upload = request.files.get("file")
@@ -168,7 +211,7 @@ def area_from_request(layers: Layers) -> Area:
         return area_from_upload(data, upload.filename, layers)
     text = None
     if request.is_json:
-        body = request.get_json(silent=True)
+        body = json_body()
         if isinstance(body, dict):
             value = body.get("geojson")
             text = (
@@ -193,7 +236,7 @@ def weights_from_request() -> CriteriaWeights:
     """Return the weights asked for: ``w_<criterion>`` numbers, a ``weights`` document, or the defaults."""
     source: Any = request.form if request.method == "POST" and not request.is_json else request.args
     if request.is_json:
-        body = request.get_json(silent=True)
+        body = json_body()
         source = body if isinstance(body, dict) else {}
     doc = source.get("weights")
     if isinstance(doc, str) and doc.strip():

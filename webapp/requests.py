@@ -39,6 +39,9 @@ MAX_JSON_INT_DIGITS = 15
 MAX_JSON_NUMBER_CHARS = 32
 """Longest number literal in a JSON body."""
 
+STORING_BLUEPRINTS = frozenset({"staff", "inquiry"})
+"""Blueprints whose forms reach the store: their multipart forms are checked for NUL too."""
+
 SHOWN_CHARS = 40
 """How much of a rejected value an error message repeats."""
 
@@ -84,8 +87,21 @@ def check_params(args: MultiDict[str, str]) -> None:
                     limit=MAX_PARAM_CHARS,
                 )
             )
+    problems += _nul_problems(items[: MAX_PARAMS + 1])
     if problems:
         raise InvalidInputError(problems)
+
+
+def _nul_problems(items: Iterable[tuple[str, str]]) -> list[str]:
+    """Name each parameter whose name or value holds a NUL character.
+
+    No text needs one, and PostgreSQL cannot store one: it would reach the store as a 500.
+    """
+    return [
+        _("parameter %(name)s contains a NUL character", name=shown(name.replace("\x00", "")))
+        for name, value in items
+        if "\x00" in name or "\x00" in value
+    ]
 
 
 def check_request() -> None:
@@ -94,7 +110,7 @@ def check_request() -> None:
     Raises
     ------
     InvalidInputError
-        If a parameter is too long or there are too many.
+        If a parameter is too long or there are too many, or text holds a NUL character.
     """
     from flask import request
 
@@ -103,6 +119,18 @@ def check_request() -> None:
     # view that takes them, before their body is read.
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
         check_params(request.form)
+    elif (
+        request.method == "POST"
+        and request.mimetype == "multipart/form-data"
+        and request.blueprint in STORING_BLUEPRINTS
+    ):
+        # the same form may come as multipart; these forms are CSRF-protected, which parses
+        # them anyway (the planner bounds its uploads before reading them, and stores nothing)
+        problems = _nul_problems(request.form.items(multi=True))
+        files = request.files.items(multi=True)
+        problems += _nul_problems((name, upload.filename or "") for name, upload in files)
+        if problems:
+            raise InvalidInputError(problems)
 
 
 def read_json_body() -> object:
@@ -191,12 +219,13 @@ JSON_REASONS = frozenset(
 """What Python's JSON parser says is wrong, as msgids (the reader's language in messages)."""
 
 
-def parse_json_body(data: bytes) -> object:
+def parse_json_body(data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> object:
     """Decode a JSON request body within the API's limits.
 
     ``NaN``, ``Infinity``, integers of more than ``MAX_JSON_INT_DIGITS`` digits, numbers
-    that overflow and nesting deeper than ``MAX_JSON_DEPTH`` are refused; the size of the
-    body is bounded before this (``MAX_JSON_BYTES``).
+    that overflow and nesting deeper than ``max_depth`` (``MAX_JSON_DEPTH``: a firm profile;
+    GeoJSON needs more) are refused; the size of the body is bounded before this
+    (``MAX_JSON_BYTES``).
 
     Raises
     ------
@@ -230,11 +259,9 @@ def parse_json_body(data: bytes) -> object:
         )
         raise InvalidInputError(msg) from None
     else:
-        too_deep = _deeper_than(value, MAX_JSON_DEPTH)
+        too_deep = _deeper_than(value, max_depth)
     if too_deep:
-        msg = _(
-            "the JSON body is nested too deeply (at most %(limit)s levels)", limit=MAX_JSON_DEPTH
-        )
+        msg = _("the JSON body is nested too deeply (at most %(limit)s levels)", limit=max_depth)
         raise InvalidInputError(msg)
     return value
 

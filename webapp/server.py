@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import WSGIRequestHandler
 
+from parks.messages import N_
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -50,6 +52,64 @@ def setting(name: str, given: int | None, default: int) -> int:
     return int(raw)
 
 
+PROTOCOL_ERRORS: dict[int, str] = {
+    400: N_("The request is not valid HTTP."),
+    403: N_("The request is not allowed."),
+    414: N_("The address is too long (the request line may have at most 8,190 bytes)."),
+    417: N_("The server cannot meet the request's Expect header."),
+    431: N_("The request has too many headers or too large ones."),
+    501: N_("The server does not support this request's transfer coding."),
+}
+"""What gunicorn's own refusals say, before the app ever sees the request."""
+
+ERROR_PAGE_HEADERS = (
+    ("Content-Type", "text/plain; charset=utf-8"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+)
+"""Headers of those refusals: the app's security headers, for a page that runs nothing."""
+
+
+def error_page(status: int, reason: str) -> bytes:
+    """Return a whole HTTP response for a request gunicorn refused while parsing it.
+
+    gunicorn's own page repeats part of the request (``Invalid Request Line 'GET /…'``) in
+    HTML without our headers; this one is plain text in Japanese and English, repeats
+    nothing, and carries the security headers every other response has.
+    """
+    from webapp.i18n import gettext_in
+
+    msgid = PROTOCOL_ERRORS.get(status, N_("internal error"))
+    text = f"{status} {reason}\n\n{gettext_in('ja', msgid)}\n{gettext_in('en', msgid)}\n"
+    body = text.encode("utf-8")
+    head = [f"HTTP/1.1 {status} {reason}", "Connection: close"]
+    head += [f"{name}: {value}" for name, value in ERROR_PAGE_HEADERS]
+    head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+def write_error_page(sock: Any, status_int: int, reason: str, mesg: str) -> None:  # noqa: ARG001
+    """Send :func:`error_page` (gunicorn's ``util.write_error``; its ``mesg`` echoes input)."""
+    from gunicorn import util
+
+    util.write_nonblock(sock, error_page(int(status_int), str(reason)))
+
+
+def use_own_error_page(worker: Any) -> None:  # noqa: ARG001 - gunicorn's hook signature
+    """Make a gunicorn worker answer malformed requests with :func:`error_page`.
+
+    gunicorn writes those refusals itself (``gunicorn.util.write_error``) before any WSGI
+    code runs, so no middleware can add headers; the ``post_worker_init`` hook swaps the
+    writer in each worker process.
+    """
+    from gunicorn import util
+
+    util.write_error = write_error_page
+
+
 def gunicorn_options(
     host: str, port: int, *, workers: int, threads: int, access_log: bool = False
 ) -> dict[str, Any]:
@@ -69,6 +129,7 @@ def gunicorn_options(
         "errorlog": "-",
         # The firm's figures never travel in URLs; still, log no query strings.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+        "post_worker_init": use_own_error_page,
     }
 
 

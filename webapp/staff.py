@@ -45,12 +45,17 @@ from parks.inventory.leads import (
 from parks.inventory.users import (
     MAX_PASSWORD,
     ROLES,
+    THROTTLE_MINUTES,
     audit_log,
     authenticate,
     create_user,
+    end_session,
     list_accounts,
+    login_failed,
+    login_throttled,
     record,
     set_active,
+    start_session,
 )
 from parks.inventory.workflow import (
     TRANSITIONS,
@@ -74,6 +79,7 @@ from webapp import data_revision, get_layers, get_store
 from webapp.i18n import NAMES, current_lang, render_message, render_messages
 from webapp.lot_facts import source_refs
 from webapp.staff_auth import (
+    SESSION_TOKEN_KEY,
     StaffUser,
     admin_required,
     staff_required,
@@ -96,6 +102,9 @@ from webapp.staff_view import (
 
 bp = Blueprint("staff", __name__)
 
+MAX_ID = 2**31 - 1
+"""Largest record id in a URL (a bigger number is no record: 404, not a database error)."""
+
 
 # ============================================================================================
 # The staff workspace under /staff/: sign-in, the lot inventory, leads, imports, accounts.
@@ -110,11 +119,15 @@ def _render_messages(messages: list[Message]) -> list[str]:
     return render_messages(messages, current_lang())
 
 
+NEXT_PREFIXES = ("/staff/", "/planner/")
+"""Where the sign-in page may send the user on: the signed-in areas of this site only."""
+
+
 def _safe_next(target: str | None) -> str:
-    """Return a same-site path under /staff/ to go to after sign-in (never another host)."""
+    """Return a same-site path under /staff/ or /planner/ to go to after sign-in (never another host)."""
     if (
         target
-        and target.startswith("/staff/")
+        and target.startswith(NEXT_PREFIXES)
         and not target.startswith("//")
         and "\\" not in target
     ):
@@ -130,13 +143,23 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         name = request.form.get("name", "")[:64].strip()
         password = request.form.get("password", "")[: MAX_PASSWORD + 1]
-        account = authenticate(_store(), name, password)
+        address = request.remote_addr or "unknown"
+        store = _store()
+        if login_throttled(store, address, name):
+            # the password is not even checked: guessing gains nothing while throttled
+            error = _(
+                "Too many failed sign-ins. Wait %(minutes)s minutes, then try again.",
+                minutes=THROTTLE_MINUTES,
+            )
+            return render_template("staff/login.html", error=error), 429
+        account = authenticate(store, name, password)
         if account is not None:
-            session.clear()  # a fresh session: no fixation
+            session.clear()  # a fresh session and a fresh sign-in token: no fixation
+            session[SESSION_TOKEN_KEY] = start_session(store, account)
             login_user(StaffUser(account))
-            record(_store(), account.name, "login", None, {"ip": request.remote_addr})
+            record(store, account.name, "login", None, {"ip": address})
             return redirect(_safe_next(request.args.get("next")), 303)
-        record(_store(), None, "login_failed", name[:64], {"ip": request.remote_addr})
+        login_failed(store, address, name)
         error = _("The account name or password is wrong.")
         status = 401
     return render_template("staff/login.html", error=error), status
@@ -145,7 +168,8 @@ def login() -> ResponseReturnValue:
 @bp.post("/staff/logout")
 @staff_required
 def logout() -> ResponseReturnValue:
-    """Sign out."""
+    """Sign out: the sign-in ends in the store too, so a copied cookie no longer works."""
+    end_session(_store(), session.get(SESSION_TOKEN_KEY))
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"), 303)
@@ -338,14 +362,14 @@ def _lead_page(
     )
 
 
-@bp.get("/staff/leads/<int:lead_id>")
+@bp.get(f"/staff/leads/<int(max={MAX_ID}):lead_id>")
 @staff_required
 def lead(lead_id: int) -> ResponseReturnValue:
     """One lead: contact, needs, stage and notes, lots of interest and the lots that fit."""
     return _lead_page(lead_id)
 
 
-@bp.post("/staff/leads/<int:lead_id>")
+@bp.post(f"/staff/leads/<int(max={MAX_ID}):lead_id>")
 @staff_required
 def edit_lead(lead_id: int) -> ResponseReturnValue:
     """Change a lead's stage, next action and notes (refused if it changed meanwhile)."""
@@ -375,7 +399,7 @@ def edit_lead(lead_id: int) -> ResponseReturnValue:
     return redirect(url_for("staff.lead", lead_id=lead_id), 303)
 
 
-@bp.post("/staff/leads/<int:lead_id>/lots")
+@bp.post(f"/staff/leads/<int(max={MAX_ID}):lead_id>/lots")
 @staff_required
 def lead_lots(lead_id: int) -> ResponseReturnValue:
     """Replace the lots the lead is interested in."""
@@ -390,7 +414,7 @@ def lead_lots(lead_id: int) -> ResponseReturnValue:
     return redirect(url_for("staff.lead", lead_id=lead_id), 303)
 
 
-@bp.get("/staff/leads/<int:lead_id>/pitch.pdf")
+@bp.get(f"/staff/leads/<int(max={MAX_ID}):lead_id>/pitch.pdf")
 @staff_required
 def lead_pitch_pdf(lead_id: int) -> ResponseReturnValue:
     """The pitch sheet of the chosen lots (``?lot=``, repeatable) for this lead, as a PDF."""
@@ -444,7 +468,7 @@ def users() -> ResponseReturnValue:
     ), status
 
 
-@bp.post("/staff/users/<int:user_id>/active")
+@bp.post(f"/staff/users/<int(max={MAX_ID}):user_id>/active")
 @admin_required
 def user_active(user_id: int) -> ResponseReturnValue:
     """Admins enable or disable an account."""

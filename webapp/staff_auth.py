@@ -6,9 +6,15 @@
   HTTPS (or always with ``SESSION_COOKIE_SECURE``).
 - Every form of the app carries a CSRF token (Flask-WTF's ``CSRFProtect``); the JSON API
   under ``/api`` is exempt because it uses no cookies.
-- Sign-in attempts are throttled per client address (Flask-Limiter). Its storage is
-  in-memory by default, i.e. per server process; set ``RATELIMIT_STORAGE_URI`` (e.g. a
-  Redis URL) to share the counts between processes.
+- A sign-in is recorded in the store (:func:`parks.inventory.users.start_session`) and the
+  session cookie carries its random token: signing out deletes the record, so a copy of
+  the cookie is worthless afterwards; a fresh token at every sign-in (no fixation).
+- Refused sign-ins are counted in the store, per client address and per account name,
+  so every gunicorn worker throttles alike (:func:`parks.inventory.users.login_throttled`).
+  On top, Flask-Limiter bounds every sign-in attempt per address and process (in-memory
+  unless ``RATELIMIT_STORAGE_URI`` names a shared store such as Redis).
+- Permissions follow the role (:data:`parks.inventory.users.ROLE_PERMISSIONS`):
+  :func:`refuse_without` guards a whole area, e.g. the planner's workspace.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
@@ -28,11 +34,17 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from parks.inventory.users import Account, get_account
+from parks.inventory.users import Account, session_account
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SECRET_KEY_FILE = "secret_key"
+
+SESSION_TOKEN_KEY = "sign_in"
+"""Key of the sign-in token in the session cookie."""
+
+MAX_NEXT_CHARS = 200
+"""Longest ``next`` address carried through the sign-in page (a query parameter)."""
 
 LOGIN_LIMITS = "10 per minute;50 per hour"
 """Sign-in attempts allowed per client address (successful ones count too)."""
@@ -61,6 +73,10 @@ class StaffUser(UserMixin):
     def is_admin(self) -> bool:
         """True for admins."""
         return self.account.is_admin
+
+    def can(self, permission: str) -> bool:
+        """True if the account's role grants ``permission`` (``planner``, ``admin``)."""
+        return self.account.can(permission)
 
 
 def instance_secret_key(instance_dir: Path) -> str:
@@ -107,20 +123,37 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 
 
 def _load_user(user_id: str) -> StaffUser | None:
+    """Return the user whose sign-in this session's token records (None once it ended)."""
     from webapp import get_store
 
-    try:
-        account = get_account(get_store(), int(user_id))
-    except ValueError:
+    account = session_account(get_store(), session.get(SESSION_TOKEN_KEY))
+    if account is None or str(account.id) != user_id:
         return None
-    return None if account is None else StaffUser(account)
+    return StaffUser(account)
 
 
 def _unauthorized() -> Any:
-    """Pages redirect to the sign-in page; JSON requests get 401."""
+    """Pages redirect to the sign-in page (and back afterwards); JSON requests get 401."""
     if request.accept_mimetypes.best == "application/json" or request.is_json:
-        return jsonify({"error": "sign in first", "problems": ["sign in first"]}), 401
-    return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        message = _("Sign in first.")
+        return jsonify({"error": message, "problems": [message]}), 401
+    target = request.full_path.rstrip("?")
+    if request.method != "GET" or len(target) > MAX_NEXT_CHARS:
+        return redirect(url_for("staff.login"))
+    return redirect(url_for("staff.login", next=target))
+
+
+def refuse_without(permission: str) -> Any:
+    """Return the refusal of a user without ``permission``, or None when they have it.
+
+    Anonymous users go to the sign-in page (JSON requests get 401); signed-in users whose
+    role lacks the permission get 403. Use as a blueprint's ``before_request``.
+    """
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    if not current_user.can(permission):
+        abort(403, _("Your account may not open this page."))
+    return None
 
 
 def init_app(app: Flask) -> None:

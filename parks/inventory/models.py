@@ -274,3 +274,35 @@ class PendingImport(Base):
     filename: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     base_revision: Mapped[int] = mapped_column(Integer)
+
+
+class StaffSession(Base):
+    """A sign-in: the browser holds a random token, the store only its SHA-256.
+
+    Signing out (or disabling the account, or a new password) deletes the row, so a copy of
+    the session cookie taken earlier no longer signs anyone in.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, index=True
+    )
+
+
+class LoginFailure(Base):
+    """A refused sign-in, counted per client address and per account name (throttling).
+
+    Kept in the store so every server process (gunicorn worker) sees the same counts.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN), index=True)

@@ -1,27 +1,55 @@
-"""Staff accounts: names, roles, Argon2 password hashes, and the audit log."""
+"""Staff accounts: names, roles and permissions, Argon2 password hashes, sign-ins, the audit log.
+
+A sign-in is a row in the store (:func:`start_session`): the browser's session cookie holds
+a random token, the store its SHA-256. Signing out, disabling the account or setting a new
+password deletes the rows, so a cookie copied earlier stops working at once. Refused
+sign-ins are counted in the store too, per client address and per account name, so every
+server process throttles alike (:func:`login_throttled`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from parks.inventory.errors import AuthError, RecordNotFoundError
-from parks.inventory.models import AuditEntry, User
+from parks.inventory.models import AuditEntry, LoginFailure, StaffSession, User
 from parks.inventory.store import Store
 from parks.messages import N_, Message
 
 Role = Literal["staff", "admin"]
 ROLES: tuple[Role, ...] = ("staff", "admin")
 """``staff`` keep lots and leads; ``admin`` also manage accounts and import lot layers."""
+
+Permission = Literal["planner", "admin"]
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    "staff": frozenset({"planner"}),
+    "admin": frozenset({"planner", "admin"}),
+}
+"""What each role may do beyond the staff workspace: ``planner`` opens the planner's
+workspace (candidate sites, unmet demand), ``admin`` manages accounts and imports."""
+
+SESSION_HOURS = 12
+"""A sign-in lasts at most this long (a working day); signing out ends it at once."""
+
+THROTTLE_MINUTES = 15
+MAX_FAILURES_PER_ADDRESS = 10
+MAX_FAILURES_PER_NAME = 20
+"""Refused sign-ins allowed within ``THROTTLE_MINUTES`` from one client address, and for
+one account name from anywhere (slows guessing spread over many addresses)."""
+
+FAILURES_KEPT_DAYS = 1
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 """Account names: 2–32 lower-case letters, digits, dots, dashes, underscores."""
@@ -47,6 +75,10 @@ class Account:
     def is_admin(self) -> bool:
         """Return True for admins."""
         return self.role == "admin"
+
+    def can(self, permission: str) -> bool:
+        """Return True if the account's role grants ``permission``."""
+        return permission in ROLE_PERMISSIONS[self.role]
 
 
 def _account(user: User) -> Account:
@@ -120,6 +152,7 @@ def set_password(store: Store, name: str, password: str, *, by: str) -> None:
         if user is None:
             raise RecordNotFoundError(Message(N_("There is no account %(name)s."), {"name": name}))
         user.password_hash = _HASHER.hash(password)
+        end_sessions(session, user.id)  # a new password signs out every browser
         audit(session, by, "set_password", name, None)
 
 
@@ -130,6 +163,8 @@ def set_active(store: Store, user_id: int, active: bool, *, by: str) -> None:
         if user is None:
             raise RecordNotFoundError(Message(N_("There is no such account.")))
         user.active = active
+        if not active:
+            end_sessions(session, user.id)
         audit(session, by, "enable_user" if active else "disable_user", user.name, None)
 
 
@@ -162,6 +197,88 @@ def get_account(store: Store, user_id: int) -> Account | None:
         if user is None or not user.active:
             return None
         return _account(user)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+MAX_TOKEN_CHARS = 100
+
+
+def start_session(store: Store, account: Account, *, now: dt.datetime | None = None) -> str:
+    """Record a new sign-in for ``account``; return its token (for the session cookie).
+
+    Expired sign-ins are deleted on the way.
+    """
+    now = now or _now()
+    token = secrets.token_urlsafe(32)
+    with store.write() as session:
+        cutoff = now - dt.timedelta(hours=SESSION_HOURS)
+        session.execute(delete(StaffSession).where(StaffSession.created_at < cutoff))
+        session.add(StaffSession(token_hash=_token_hash(token), user_id=account.id, created_at=now))
+    return token
+
+
+def session_account(
+    store: Store, token: str | None, *, now: dt.datetime | None = None
+) -> Account | None:
+    """Return the account signed in with ``token``, or None (unknown, ended, expired, disabled)."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    cutoff = (now or _now()) - dt.timedelta(hours=SESSION_HOURS)
+    with store.read() as session:
+        user = session.scalars(
+            select(User)
+            .join(StaffSession, StaffSession.user_id == User.id)
+            .where(StaffSession.token_hash == _token_hash(token), StaffSession.created_at >= cutoff)
+        ).first()
+        if user is None or not user.active:
+            return None
+        return _account(user)
+
+
+def end_session(store: Store, token: str | None) -> None:
+    """End one sign-in (signing out): its token no longer signs anyone in."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return
+    with store.write() as session:
+        session.execute(delete(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every sign-in of an account, inside the caller's transaction."""
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
+def login_throttled(
+    store: Store, address: str, name: str, *, now: dt.datetime | None = None
+) -> bool:
+    """Return True when sign-ins from ``address`` or for ``name`` must wait.
+
+    True after ``MAX_FAILURES_PER_ADDRESS`` refused sign-ins from the address, or
+    ``MAX_FAILURES_PER_NAME`` for the name, within the last ``THROTTLE_MINUTES``.
+    """
+    cutoff = (now or _now()) - dt.timedelta(minutes=THROTTLE_MINUTES)
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= cutoff)
+    with store.read() as session:
+        by_address = session.scalar(recent.where(LoginFailure.address == address[:64])) or 0
+        by_name = session.scalar(recent.where(LoginFailure.name == name[:64])) or 0
+    return by_address >= MAX_FAILURES_PER_ADDRESS or by_name >= MAX_FAILURES_PER_NAME
+
+
+def login_failed(store: Store, address: str, name: str, *, now: dt.datetime | None = None) -> None:
+    """Count a refused sign-in (and write it to the audit log) in one transaction."""
+    now = now or _now()
+    with store.write() as session:
+        old = now - dt.timedelta(days=FAILURES_KEPT_DAYS)
+        session.execute(delete(LoginFailure).where(LoginFailure.at < old))
+        session.add(LoginFailure(at=now, address=address[:64], name=name[:64]))
+        audit(session, None, "login_failed", name[:64], {"ip": address[:64]})
 
 
 def list_accounts(store: Store) -> list[Account]:

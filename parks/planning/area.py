@@ -56,6 +56,7 @@ UPLOAD_MESSAGES = {
     "zip_size": N_("%(name)s unpacks to %(size)s bytes; the limit is %(limit)s"),
     "zip_shp": N_("%(name)s must hold exactly one .shp file; found %(count)s"),
     "zip_parts": N_("%(name)s: the Shapefile lacks its %(parts)s file"),
+    "content": N_("file %(name)s does not hold %(kind)s data (its content is of another kind)"),
 }
 """Translatable messages of :class:`geo.upload.UploadError` by its key."""
 
@@ -320,7 +321,7 @@ def area_from_geojson(
         )
     try:
         json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nested beyond Python's stack: not an area
         raise AreaRejectedError(Message("the drawn area is not valid JSON")) from exc
     try:
         frame = read_upload(raw, "area.geojson", limits=UploadLimits(max_features=500))

@@ -20,6 +20,7 @@ import pytest
 from parks.data import gpkg_path
 from tests.conftest import DATA_DIR
 from tests.shapes import write_dataset
+from tests.webapp.staff_helpers import PASSWORD, make_accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -46,6 +47,19 @@ def accept_language(driver, languages: str | None) -> None:
     driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": headers})
 
 
+def sign_in_browser(driver, base: str, name: str = "staff1") -> None:
+    """Sign ``name`` in through the real sign-in form (no-op when already signed in)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base}/staff/?lang=en")
+    if "/staff/login" not in driver.current_url:
+        return
+    driver.find_element("name", "name").send_keys(name)
+    driver.find_element("name", "password").send_keys(PASSWORD)
+    driver.find_element("css selector", "form.stack button[type=submit]").click()
+    WebDriverWait(driver, 30).until(lambda d: "/staff/login" not in d.current_url)
+
+
 def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data/ when built, else the hand-built layers (so CI always has a map)."""
     if gpkg_path(DATA_DIR).exists():
@@ -67,6 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "DEMAND_LOG": str(tmp_path_factory.mktemp("demand") / "demand_log.jsonl"),
         }
     )
+    make_accounts(app)  # staff1 and admin1 (password PASSWORD): see sign_in_browser
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import sign_in_browser
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path("/tmp/siting-planner.png")
@@ -19,6 +21,7 @@ def _wait(driver, condition, timeout: float = 60):
 
 
 def _open(driver, live_server: str) -> None:
+    sign_in_browser(driver, live_server)  # the planner's workspace is for staff only
     driver.get(f"{live_server}/planner/?lang=en")
     _wait(driver, lambda d: d.find_elements("css selector", ".leaflet-draw-draw-polygon"))
 

@@ -178,3 +178,58 @@ def test_migrations_match_the_models(store) -> None:
         and "ix_routes_geometry" not in str(d)
     ]
     assert diff == []
+
+
+def test_the_sessions_migration_goes_down_and_up(store) -> None:
+    """0002 (sign-ins, refused sign-ins) upgrades a store made at 0001 and downgrades cleanly."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from parks.inventory.store import alembic_config
+
+    def tables() -> set[str]:
+        return set(inspect(store.engine).get_table_names())
+
+    assert {"staff_sessions", "login_failures"} <= tables()
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    assert not {"staff_sessions", "login_failures"} & tables()
+    assert "users" in tables()
+    with store.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    assert {"staff_sessions", "login_failures"} <= tables()
+    assert current_revision(store.engine) == head_revision()
+
+
+def test_sign_ins_expire_end_and_are_throttled(store) -> None:
+    """Sign-in rows and refused sign-ins work alike on both back-ends (timestamps with zones)."""
+    from parks.inventory.users import (
+        MAX_FAILURES_PER_ADDRESS,
+        SESSION_HOURS,
+        THROTTLE_MINUTES,
+        create_user,
+        end_session,
+        login_failed,
+        login_throttled,
+        session_account,
+        start_session,
+    )
+
+    account = create_user(store, "planner1", "a long enough passphrase", "staff", by="test")
+    now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    token = start_session(store, account, now=now)
+    assert session_account(store, token, now=now).name == "planner1"
+    later = now + dt.timedelta(hours=SESSION_HOURS, minutes=1)
+    assert session_account(store, token, now=later) is None  # expired
+    other = start_session(store, account, now=now)
+    end_session(store, other)
+    assert session_account(store, other, now=now) is None  # signed out
+    assert session_account(store, "x" * 500, now=now) is None
+
+    for _ in range(MAX_FAILURES_PER_ADDRESS):
+        assert not login_throttled(store, "10.0.0.1", "planner1", now=now)
+        login_failed(store, "10.0.0.1", "planner1", now=now)
+    assert login_throttled(store, "10.0.0.1", "someone", now=now)
+    assert not login_throttled(store, "10.0.0.2", "someone", now=now)
+    after = now + dt.timedelta(minutes=THROTTLE_MINUTES, seconds=1)
+    assert not login_throttled(store, "10.0.0.1", "planner1", now=after)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
+from parks.inventory.errors import AuthError
 from parks.inventory.users import create_user
 from webapp import get_store
 
@@ -16,6 +18,13 @@ def make_accounts(app) -> None:
     with app.app_context():
         create_user(get_store(), "admin1", PASSWORD, "admin", by="test")
         create_user(get_store(), "staff1", PASSWORD, "staff", by="test")
+
+
+def ensure_account(app, name: str = "staff1", role: str = "staff") -> None:
+    """Create ``name`` with :data:`PASSWORD` unless the app's store already has it."""
+    # another test module may have made it on the same (session-wide) app
+    with app.app_context(), contextlib.suppress(AuthError):
+        create_user(get_store(), name, PASSWORD, role, by="test")
 
 
 def csrf_token(client, path: str = "/staff/login") -> str:

@@ -28,7 +28,7 @@ from tests.language import (
     page_problems,
     parse,
 )
-from tests.webapp.staff_helpers import csrf_token, make_accounts, sign_in
+from tests.webapp.staff_helpers import csrf_token, ensure_account, make_accounts, sign_in
 
 JA = {"Accept-Language": "ja,en;q=0.5"}
 EN = {"Accept-Language": "en-US,en;q=0.5"}
@@ -126,11 +126,17 @@ BAD_AREAS = {
 
 @pytest.fixture(scope="module")
 def client(real_app):
+    """A client signed in as staff: the planner workspace is for signed-in staff only."""
     real_app.config.setdefault("PLANNER_CELL_M", 250.0)
-    return real_app.test_client()
+    ensure_account(real_app, "staff1")
+    signed_in = real_app.test_client()
+    sign_in(signed_in, "staff1")
+    return signed_in
 
 
 def _get(client, url: str, headers: dict[str, str]):
+    if url.startswith("/staff/login"):  # what an anonymous visitor sees
+        client = client.application.test_client()
     client.delete_cookie("lang")
     return client.get(url, headers=headers)
 

@@ -13,6 +13,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from tests.webapp.staff_helpers import ensure_account, sign_in
+
 AREA = {
     "type": "Polygon",
     "coordinates": [
@@ -38,9 +40,21 @@ def planner_app(real_app, tmp_path_factory):
     real_app.config.update(saved)
 
 
+@pytest.fixture(scope="module")
+def signed_in(planner_app):
+    """A client signed in as staff (once: sign-ins are throttled)."""
+    app = planner_app[0]
+    ensure_account(app)
+    client = app.test_client()
+    sign_in(client, "staff1")
+    return client
+
+
 @pytest.fixture
-def pc(planner_app):
-    return planner_app[0].test_client()
+def pc(signed_in):
+    """The signed-in client with no language chosen yet: the planner's workspace is for staff."""
+    signed_in.delete_cookie("lang")
+    return signed_in
 
 
 def _no_inline_script(html: str) -> None:

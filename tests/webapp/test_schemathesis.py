@@ -131,3 +131,36 @@ def test_production_server_has_no_debugger_and_no_version_banner(live_url: str) 
         assert info.value.code == status  # no debugger console or resource behind either
         assert b"Werkzeug" not in info.value.read()
         info.value.close()
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /<script>alert(1)</script> HTTP/1.1 extra\r\n\r\n", 400),
+        (b"GET /" + b"x" * 9000 + b" HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+    ],
+    ids=["bad-request-line", "long-address"],
+)
+def test_requests_gunicorn_refuses_get_our_headers(
+    live_url: str, request_bytes: bytes, status: int
+) -> None:
+    """gunicorn answers malformed requests itself; its page repeated the request, bare."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(live_url)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith(f"HTTP/1.1 {status} ")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = body.decode("utf-8")
+    assert "<script>" not in text
+    assert "xxxxxxxxxx" not in text  # nothing of the request is repeated

@@ -34,8 +34,8 @@ def staff_rules(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff/") or rule.endpoint == "staff.login":
             continue
-        url = rule.rule.replace("<path:lot_id>", "inaho/1").replace("<int:lead_id>", "1")
-        url = url.replace("<int:user_id>", "1").replace("<token>", "x")
+        url = rule.rule.replace("<path:lot_id>", "inaho/1").replace("<token>", "x")
+        url = re.sub(r"<int(\([^)]*\))?:(lead|user)_id>", "1", url)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             urls.append((method, url))
     return urls

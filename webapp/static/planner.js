@@ -69,7 +69,8 @@
     var parks = L.geoJSON(data, {
       filter: function (f) { return f.properties.layer === "park"; },
       style: { color: "#5a3d8a", weight: 2, fillOpacity: 0.25 },
-      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label); }
+      // Leaflet reads a string tooltip as HTML: hand it a text node's element instead
+      onEachFeature: function (f, layer) { layer.bindTooltip(el("span", f.properties.label)); }
     }).addTo(map);
     control.addOverlay(boundary, t.boundary);
     control.addOverlay(parks, t.parks);
@@ -88,7 +89,7 @@
       onEachFeature: function (f, layer) {
         var name = (config.lang === "ja" ? f.properties.municipality_ja : f.properties.municipality_en) +
           " " + f.properties.name_ja;
-        layer.bindTooltip(name + ": " + Number(f.properties.population).toLocaleString() + " " + t.residents);
+        layer.bindTooltip(el("span", name + ": " + Number(f.properties.population).toLocaleString() + " " + t.residents));
       }
     });
     control.addOverlay(layer, t.smallAreas);
@@ -258,8 +259,8 @@
         candLayer = L.geoJSON(data.candidates, {
           style: { color: "#08306b", weight: 2, fillOpacity: 0 },
           onEachFeature: function (f, layer) {
-            layer.bindTooltip(t.rank + " " + f.properties.rank + " · " + t.score + " " +
-              number(f.properties.score, 3) + " · " + number(f.properties.area_ha, 1) + " ha");
+            layer.bindTooltip(el("span", t.rank + " " + f.properties.rank + " · " + t.score + " " +
+              number(f.properties.score, 3) + " · " + number(f.properties.area_ha, 1) + " ha"));
           }
         }).addTo(map);
         control.addOverlay(candLayer, t.candidates);

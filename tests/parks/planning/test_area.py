@@ -114,7 +114,7 @@ def test_shapefile_without_crs_is_refused(world, tmp_path) -> None:
     ("data", "name", "expected"),
     [
         (b"", "a.geojson", "empty"),
-        (b"not json at all", "a.geojson", "cannot read"),
+        (b"not json at all", "a.geojson", "does not hold GeoJSON"),
         (b"PK\x03\x04 broken", "a.zip", "not a valid zip"),
         (b"{}", "a.kml", "is not a GeoJSON"),
     ],

@@ -17,9 +17,9 @@ from flask import Blueprint, Response, render_template
 from markupsafe import Markup, escape
 
 from parks.data import DESTINATION_KINDS, LOT_STATUSES
+from parks.messages import N_
 from parks.profile import load_schema
 from webapp.i18n import LANGS, current_lang, gettext_in
-from webapp.openapi_texts import IN
 from webapp.requests import (
     DEFAULT_LOTS_LIMIT,
     DIRECTIONS,
@@ -57,6 +57,28 @@ def _error(description: str) -> dict[str, Any]:
 EMPTY = {"type": "string", "maxLength": 0}
 """An empty value, which optional query parameters take to mean 'not given' (as HTML forms
 send it)."""
+
+
+IN = {"query": N_("query"), "path": N_("path")}
+"""Where a parameter is sent (shown on the docs page)."""
+
+_FORMATTED: dict[str, tuple[str, dict[str, Any]]] = {}
+"""Document texts built from a msgid and values: the text -> (msgid, values), for the page."""
+
+
+def _formatted(msgid: str, **values: Any) -> str:
+    """Return ``msgid`` filled with ``values`` (English, for the document); remember both."""
+    text = msgid % values
+    _FORMATTED[text] = (msgid, values)
+    return text
+
+
+def _doc_text(lang: str, text: str) -> str:
+    """Return a text of the document in ``lang`` (the document itself stays English)."""
+    if text in _FORMATTED:
+        msgid, values = _FORMATTED[text]
+        return gettext_in(lang, msgid) % values
+    return gettext_in(lang, text)
 
 
 def _query(
@@ -269,8 +291,10 @@ ERROR = {
     "found (in the request's language: ``?lang=``, the ``lang`` cookie or Accept-Language).",
 }
 
-AS_OF = _query("as_of", DATE, "Date of the lot statuses (YYYY-MM-DD); default: as built / today.")
-LANG = _query("lang", {"enum": list(LANGS)}, "Language of the explanations.")
+AS_OF = _query(
+    "as_of", DATE, N_("Date of the lot statuses (YYYY-MM-DD); default: as built / today.")
+)
+LANG = _query("lang", {"enum": list(LANGS)}, N_("Language of the explanations."))
 
 
 def _match_request(extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -291,22 +315,24 @@ def _match_request(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "required": True,
         "content": {"application/json": {"schema": {"oneOf": [_ref("FirmProfile"), wrapped]}}},
-        "description": "A firm profile, or {profile, as_of, top, lang, speed_profile}. At most "
-        "64 KiB, nested at most 6 levels; NaN and Infinity are refused.",
+        "description": N_(
+            "A firm profile, or {profile, as_of, top, lang, speed_profile}. At most "
+            "64 KiB, nested at most 6 levels; NaN and Infinity are refused."
+        ),
     }
 
 
 MATCH_OPTIONS = [
     AS_OF,
-    _query("top", {"type": "integer", "minimum": 1, "maximum": 100}, "Results per list."),
+    _query("top", {"type": "integer", "minimum": 1, "maximum": 100}, N_("Results per list.")),
     LANG,
-    _query("speed_profile", {"enum": list(SPEED_PROFILES)}, "Assumed speeds."),
+    _query("speed_profile", {"enum": list(SPEED_PROFILES)}, N_("Assumed speeds.")),
 ]
 
 POST_ERRORS = {
-    "400": _error("The body or a parameter is invalid; every problem is listed."),
-    "413": _error("The body is larger than 64 KiB."),
-    "415": _error("The body is not sent as application/json."),
+    "400": _error(N_("The body or a parameter is invalid; every problem is listed.")),
+    "413": _error(N_("The body is larger than 64 KiB.")),
+    "415": _error(N_("The body is not sent as application/json.")),
 }
 
 
@@ -324,7 +350,7 @@ def _paths() -> dict[str, Any]:
         "in": "path",
         "required": True,
         "schema": {"type": "string", "maxLength": MAX_PARAM_CHARS},
-        "description": "A lot id such as inaho/P2-1 (the slash may be sent as %2F).",
+        "description": N_("A lot id such as inaho/P2-1 (the slash may be sent as %2F)."),
     }
     lots_page = copy.deepcopy(_features(LOT_PROPERTIES, GEOMETRY))
     lots_page["required"] += ["numberMatched", "numberReturned", "links", "as_of"]
@@ -358,112 +384,132 @@ def _paths() -> dict[str, Any]:
         "/api/parks": {
             "get": {
                 "operationId": "listParks",
-                "summary": "The five city-built parks: derived outlines and published facts.",
+                "summary": N_("The five city-built parks: derived outlines and published facts."),
                 "responses": {
-                    "200": _json(_features(PARK_PROPERTIES, GEOMETRY), "GeoJSON parks."),
-                    "400": _error("A query parameter was given (this endpoint takes none)."),
+                    "200": _json(_features(PARK_PROPERTIES, GEOMETRY), N_("GeoJSON parks.")),
+                    "400": _error(N_("A query parameter was given (this endpoint takes none).")),
                 },
             }
         },
         "/api/lots": {
             "get": {
                 "operationId": "listLots",
-                "summary": "Lots, filtered and paged (OGC API - Features style).",
+                "summary": N_("Lots, filtered and paged (OGC API - Features style)."),
                 "parameters": [
                     _query(
                         "status",
                         {"type": "array", "items": {"enum": list(LOT_STATUSES)}},
-                        "Statuses to keep (repeat the parameter, or separate by commas).",
+                        N_("Statuses to keep (repeat the parameter, or separate by commas)."),
                         style="form",
                         explode=True,
                     ),
                     AS_OF,
-                    _query("park", {"type": "string", "maxLength": 40}, "A park id."),
+                    _query("park", {"type": "string", "maxLength": 40}, N_("A park id.")),
                     _query(
                         "bbox",
                         {"type": "string", "maxLength": 120},
-                        "MINLON,MINLAT,MAXLON,MAXLAT (EPSG:4326): lots intersecting the box.",
+                        N_("MINLON,MINLAT,MAXLON,MAXLAT (EPSG:4326): lots intersecting the box."),
                     ),
                     _query(
                         "limit",
                         {"type": "integer", "minimum": 1, "maximum": MAX_LOTS_LIMIT},
-                        f"Lots per page (default {DEFAULT_LOTS_LIMIT}).",
+                        _formatted(
+                            N_("Lots per page (default %(limit)s)."), limit=DEFAULT_LOTS_LIMIT
+                        ),
                     ),
                     _query(
                         "offset",
                         {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
-                        "Lots to skip.",
+                        N_("Lots to skip."),
                     ),
                 ],
                 "responses": {
-                    "200": _json(lots_page, "A page of GeoJSON lots with paging links."),
-                    "400": _error("A filter or the page is invalid; every problem is listed."),
+                    "200": _json(lots_page, N_("A page of GeoJSON lots with paging links.")),
+                    "400": _error(N_("A filter or the page is invalid; every problem is listed.")),
                 },
             }
         },
         "/api/lots/{lot_id}": {
             "get": {
                 "operationId": "getLot",
-                "summary": "One lot with its status history.",
+                "summary": N_("One lot with its status history."),
                 "parameters": [lot_id, AS_OF],
                 "responses": {
-                    "200": _json(lot_feature, "The lot as a GeoJSON Feature with ``events``."),
-                    "400": _error("A query parameter is invalid."),
-                    "404": _error("No lot has this id."),
+                    "200": _json(lot_feature, N_("The lot as a GeoJSON Feature with ``events``.")),
+                    "400": _error(N_("A query parameter is invalid.")),
+                    "404": _error(N_("No lot has this id.")),
                 },
             }
         },
         "/api/destinations": {
             "get": {
                 "operationId": "listDestinations",
-                "summary": "Interchanges, port, airport and station used for drive times.",
+                "summary": N_("Interchanges, port, airport and station used for drive times."),
                 "responses": {
-                    "200": _json(_features(DESTINATION_PROPERTIES, GEOMETRY), "GeoJSON points."),
-                    "400": _error("A query parameter was given (this endpoint takes none)."),
+                    "200": _json(
+                        _features(DESTINATION_PROPERTIES, GEOMETRY), N_("GeoJSON points.")
+                    ),
+                    "400": _error(N_("A query parameter was given (this endpoint takes none).")),
                 },
             }
         },
         "/api/isochrone": {
             "get": {
                 "operationId": "isochrone",
-                "summary": "Areas within each number of minutes' drive of a point (assumed speeds).",
-                "description": "At a destination with direction=to, the bands stored by "
-                "`siting build-access` are returned (precomputed: true).",
+                "summary": N_(
+                    "Areas within each number of minutes' drive of a point (assumed speeds)."
+                ),
+                "description": N_(
+                    "At a destination with direction=to, the bands stored by "
+                    "`siting build-access` are returned (precomputed: true)."
+                ),
                 "parameters": [
                     _query(
                         "at",
                         {"type": "string", "maxLength": 60, "examples": ["136.648,36.578"]},
-                        "LON,LAT in EPSG:4326.",
+                        N_("LON,LAT in EPSG:4326."),
                         required=True,
                     ),
                     _query(
                         "minutes",
                         {"type": "string", "maxLength": 60, "examples": ["5,10,20"]},
-                        f"Up to {MAX_BANDS} different bands, each above 0 and at most "
-                        f"{MAX_BAND_MINUTES:g} (default 5,10,20).",
+                        _formatted(
+                            N_(
+                                "Up to %(count)s different bands, each above 0 and at most "
+                                "%(minutes)s (default 5,10,20)."
+                            ),
+                            count=MAX_BANDS,
+                            minutes=f"{MAX_BAND_MINUTES:g}",
+                        ),
                     ),
-                    _query("profile", {"enum": list(SPEED_PROFILES)}, "Assumed speeds."),
+                    _query("profile", {"enum": list(SPEED_PROFILES)}, N_("Assumed speeds.")),
                     _query(
                         "direction",
                         {"enum": list(DIRECTIONS)},
-                        "from: where one can drive from the point; to: from where one reaches it.",
+                        N_(
+                            "from: where one can drive from the point; to: from where one reaches it."
+                        ),
                     ),
                 ],
                 "responses": {
-                    "200": _json(_features(BAND_PROPERTIES, GEOMETRY), "One band per minutes."),
-                    "400": _error("The point or the bands are invalid, or the point is off-road."),
+                    "200": _json(_features(BAND_PROPERTIES, GEOMETRY), N_("One band per minutes.")),
+                    "400": _error(
+                        N_("The point or the bands are invalid, or the point is off-road.")
+                    ),
                 },
             }
         },
         "/api/match": {
             "post": {
                 "operationId": "matchLots",
-                "summary": "Rank the lots that fit a firm profile, with near misses and grants.",
-                "description": "Logged anonymously (no firm name) as demand.",
+                "summary": N_(
+                    "Rank the lots that fit a firm profile, with near misses and grants."
+                ),
+                "description": N_("Logged anonymously (no firm name) as demand."),
                 "parameters": MATCH_OPTIONS,
                 "requestBody": _match_request(),
                 "responses": {
-                    "200": _json(_ref("MatchResult"), "Ranked matches, near misses, planned."),
+                    "200": _json(_ref("MatchResult"), N_("Ranked matches, near misses, planned.")),
                     **POST_ERRORS,
                 },
             }
@@ -471,14 +517,14 @@ def _paths() -> dict[str, Any]:
         "/api/grants": {
             "post": {
                 "operationId": "estimateGrants",
-                "summary": "Grant estimate for a firm profile at a lot, a park or any point.",
+                "summary": N_("Grant estimate for a firm profile at a lot, a park or any point."),
                 "parameters": [
-                    _query("lot", {"type": "string", "maxLength": 80}, "A lot id."),
-                    _query("park", {"type": "string", "maxLength": 40}, "A park id."),
+                    _query("lot", {"type": "string", "maxLength": 80}, N_("A lot id.")),
+                    _query("park", {"type": "string", "maxLength": 40}, N_("A park id.")),
                     _query(
                         "at",
                         {"type": "string", "maxLength": 60, "examples": ["136.6485,36.5780"]},
-                        "Any point in Kanazawa, LON,LAT. Give exactly one of lot, park, at.",
+                        N_("Any point in Kanazawa, LON,LAT. Give exactly one of lot, park, at."),
                     ),
                     *MATCH_OPTIONS,
                 ],
@@ -490,25 +536,25 @@ def _paths() -> dict[str, Any]:
                     }
                 ),
                 "responses": {
-                    "200": _json(_ref("GrantReport"), "Every programme explained."),
+                    "200": _json(_ref("GrantReport"), N_("Every programme explained.")),
                     **POST_ERRORS,
-                    "404": _error("No lot or park has this id."),
+                    "404": _error(N_("No lot or park has this id.")),
                 },
             }
         },
         "/api/openapi.json": {
             "get": {
                 "operationId": "openapi",
-                "summary": "This document.",
-                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
+                "summary": N_("This document."),
+                "responses": {"200": _json({"type": "object"}, N_("OpenAPI 3.1."))},
             }
         },
         "/api/docs": {
             "get": {
                 "operationId": "docs",
-                "summary": "This document as a readable page.",
+                "summary": N_("This document as a readable page."),
                 "responses": {
-                    "200": {"description": "HTML", "content": {"text/html": {"schema": {}}}}
+                    "200": {"description": N_("HTML"), "content": {"text/html": {"schema": {}}}}
                 },
             }
         },
@@ -524,10 +570,12 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "kanazawa-siting API",
             "version": API_VERSION,
-            "summary": "Kanazawa City's industrial parks: lots, access, grants, matching.",
-            "description": "Lot outlines are illustrative (no official lot plan is public); "
-            "drive times rest on assumed speeds. Every error is JSON "
-            "{error, problems}. Bodies are limited to 64 KiB.",
+            "summary": N_("Kanazawa City's industrial parks: lots, access, grants, matching."),
+            "description": N_(
+                "Lot outlines are illustrative (no official lot plan is public); "
+                "drive times rest on assumed speeds. Every error is JSON "
+                "{error, problems}. Bodies are limited to 64 KiB."
+            ),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": "/"}],
@@ -585,7 +633,7 @@ def docs() -> str:
     lang = current_lang()
     return render_template(
         "api/docs.html",
-        text=lambda value: doc_markup(gettext_in(lang, value) if value else ""),
+        text=lambda value: doc_markup(_doc_text(lang, value) if value else ""),
         where=lambda value: gettext_in(lang, IN[value]) if value in IN else value,
         info=doc["info"],
         operations=_operations(),

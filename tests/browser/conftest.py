@@ -10,6 +10,7 @@ cookies first. Screenshots go to :func:`artifacts` (``tests/artifacts/``, git-ig
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -67,11 +68,25 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_dataset(tmp_path_factory.mktemp("browser-data"))
 
 
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 and a free port in a thread; yield its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the real app on 127.0.0.1 and a free port; yield its base URL."""
-    from werkzeug.serving import make_server
-
     from webapp import create_app
 
     app = create_app(
@@ -82,15 +97,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         }
     )
     make_accounts(app)  # staff1 and admin1 (password PASSWORD): see sign_in_browser
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.browser.axe import axe_violations, describe
+from tests.browser.conftest import serving
 from tests.conftest import DATA_DIR
 from tests.webapp.staff_helpers import PASSWORD, make_accounts
 
@@ -102,8 +102,6 @@ def _wait(driver, condition, timeout: float = 60):
 @pytest.fixture(scope="module")
 def axe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app with a store: accounts, a lead with lots of interest, a lot with a history."""
-    from werkzeug.serving import make_server
-
     from parks.inventory.leads import create_lead, set_lots_of_interest
     from parks.inventory.workflow import change_lot, lot_detail
     from parks.profile import validate_profile
@@ -155,15 +153,8 @@ def axe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         assert lead_id == 1
         set_lots_of_interest(store, lead_id, ["inaho/P2-1", "inaho/4"], user="staff1")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from parks.inventory.leads import create_lead
 from parks.inventory.workflow import change_lot, lot_detail
 from parks.profile import validate_profile
+from tests.browser.conftest import serving
 from tests.conftest import DATA_DIR
 from tests.webapp.staff_helpers import PASSWORD, make_accounts
 from webapp import create_app, get_store
@@ -27,8 +27,6 @@ LOT = "inaho/4"
 
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     app = create_app(
         {
             "TESTING": True,
@@ -77,15 +75,8 @@ def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             message=payload,
             consent=True,
         )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as base:
+        yield base
 
 
 def _no_script_ran(driver) -> None:

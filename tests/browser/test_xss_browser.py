@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +20,7 @@ import pytest
 
 from parks.data import gpkg_path
 from parks.errors import LotImportError
+from tests.browser.conftest import serving
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -126,22 +126,13 @@ def _payload_app(tmp: Path):  # type: ignore[no-untyped-def]
 def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, float]]:
     if not gpkg_path(DATA_DIR).exists():
         pytest.skip("data/kanazawa.gpkg not built")
-    from werkzeug.serving import make_server
-
     from webapp import get_layers
 
     app, lot_id = _payload_app(tmp_path_factory.mktemp("xss"))
     with app.app_context():
         area = float(get_layers().lot(lot_id)["area_m2"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", lot_id, area
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as base:
+        yield base, lot_id, area
 
 
 def _assert_nothing_ran(driver, where: str, *, min_opened: int = 0) -> None:

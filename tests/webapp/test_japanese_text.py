@@ -29,6 +29,7 @@ from tests.language import (
     parse,
 )
 from tests.webapp.staff_helpers import csrf_token, ensure_account, make_accounts, sign_in
+from webapp.maps import LAYER_NAMES
 
 JA = {"Accept-Language": "ja,en;q=0.5"}
 EN = {"Accept-Language": "en-US,en;q=0.5"}
@@ -254,22 +255,6 @@ def test_map_layers_read_english(client) -> None:
 
 # ============================================================================ API messages
 
-LAYER_NAMES = (
-    "boundary",
-    "water",
-    "roads",
-    "rail",
-    "bands-interchange",
-    "bands-port",
-    "bands-airport",
-    "bands-station",
-    "zones",
-    "parks",
-    "lots",
-    "routes",
-    "destinations",
-)
-"""The map layers of ``/api/layers/<name>``."""
 
 PLACEHOLDERS = ("LON", "LAT", "LOT_ID", "PARK_ID", "MINLON", "MINLAT", "MAXLON", "MAXLAT")
 """Metavariables of the syntax an API message shows (``at=LON,LAT``)."""

@@ -21,7 +21,7 @@ UNITS: dict[str, str] = {
 }
 """msgid of each unit a criterion gives (``parks.planning.criteria``)."""
 
-PROFILES: dict[str, str] = {"normal": N_("normal")}
+PROFILES: dict[str, str] = {"normal": N_("normal"), "winter": N_("winter")}
 """Names of the speed profiles (``parks/speed_profiles.yaml``)."""
 
 _PROVENANCE = re.compile(re.escape(PROVENANCE).replace(r"\{profile\}", r"(?P<profile>[\w-]+)"))

@@ -61,11 +61,6 @@ class Contraction:
         """Number of nodes left in the core."""
         return len(self.core_nodes)
 
-    @property
-    def n_core_edges(self) -> int:
-        """Number of edges of the core."""
-        return len(self.core_keys)
-
     def covers(self, targets: np.ndarray) -> bool:
         """Whether every node of ``targets`` is in the core (so queries to them are answered)."""
         return bool((self.core_index[np.asarray(targets, dtype=np.int64)] >= 0).all())

@@ -25,6 +25,16 @@ REFERRER_POLICY = "same-origin"
 """Send the referrer only to this site: no page URL leaks to a tile server or another site."""
 
 
+FIXED_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", REFERRER_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+)
+"""The security headers that are the same on every response (the CSP varies)."""
+
+
 def csp_nonce() -> str:
     """Return this request's CSP nonce (made on first use), for ``<script nonce="...">``."""
     nonce: str | None = getattr(g, "csp_nonce", None)
@@ -83,11 +93,8 @@ def add_security_headers(response: Response) -> Response:
     headers["Content-Security-Policy"] = content_security_policy(
         nonce, tiles=current_app.config.get("TILES")
     )
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = REFERRER_POLICY
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    for name, value in FIXED_HEADERS:
+        headers[name] = value
     return response
 
 

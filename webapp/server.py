@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.serving import WSGIRequestHandler
 
 from parks.messages import N_
+from webapp.security import FIXED_HEADERS
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -65,10 +66,8 @@ PROTOCOL_ERRORS: dict[int, str] = {
 ERROR_PAGE_HEADERS = (
     ("Content-Type", "text/plain; charset=utf-8"),
     ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "same-origin"),
     ("Cache-Control", "no-store"),
+    *FIXED_HEADERS,
 )
 """Headers of those refusals: the app's security headers, for a page that runs nothing."""
 

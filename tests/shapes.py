@@ -268,3 +268,12 @@ def write_dataset(data_dir: Path, *, with_access: bool = True) -> Path:
         gpkg_path(data_dir), all_layers(with_access=with_access), keep_existing=False
     )
     return data_dir
+
+
+PLANNER_AREA = {
+    "type": "Polygon",
+    "coordinates": [
+        [[136.64, 36.6], [136.65, 36.6], [136.65, 36.607], [136.64, 36.607], [136.64, 36.6]]
+    ],
+}
+"""A 0.9 km x 0.8 km area in Kanazawa, west of the city centre (the planner tests' area)."""

@@ -20,6 +20,7 @@ import pytest
 from tests.browser.axe import axe_violations, describe
 from tests.browser.conftest import serving
 from tests.conftest import DATA_DIR
+from tests.shapes import PLANNER_AREA
 from tests.webapp.staff_helpers import PASSWORD, make_accounts
 
 pytestmark = pytest.mark.browser
@@ -36,13 +37,7 @@ FIRM = {
 }
 """A firm profile as the grant forms send it."""
 
-AREA = {
-    "type": "Polygon",
-    "coordinates": [
-        [[136.64, 36.6], [136.65, 36.6], [136.65, 36.607], [136.64, 36.607], [136.64, 36.6]]
-    ],
-}
-"""A 0.9 km x 0.8 km area in the city (the planner's test area)."""
+AREA = PLANNER_AREA
 
 PUBLIC = (
     "/",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import sign_in_browser
+from tests.shapes import PLANNER_AREA
 
 pytestmark = pytest.mark.browser
 
@@ -64,18 +65,7 @@ def test_draw_an_area_and_see_its_assessment(driver, live_server) -> None:
 
 def test_pasted_area_is_assessed_and_exports_are_ready(driver, live_server) -> None:
     _open(driver, live_server)
-    area = {
-        "type": "Polygon",
-        "coordinates": [
-            [
-                [136.640, 36.600],
-                [136.650, 36.600],
-                [136.650, 36.607],
-                [136.640, 36.607],
-                [136.640, 36.600],
-            ]
-        ],
-    }
+    area = PLANNER_AREA
     box = driver.find_element("id", "area-geojson")
     driver.execute_script("arguments[0].value = arguments[1];", box, json.dumps(area))
     driver.find_element("id", "assess-drawn").click()

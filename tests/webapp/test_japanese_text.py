@@ -28,6 +28,7 @@ from tests.language import (
     page_problems,
     parse,
 )
+from tests.shapes import PLANNER_AREA
 from tests.webapp.staff_helpers import csrf_token, ensure_account, make_accounts, sign_in
 from webapp.maps import LAYER_NAMES
 
@@ -87,19 +88,7 @@ FIRM = {
     "needs_groundwater": "on",
 }
 
-AREA = {
-    "type": "Polygon",
-    "coordinates": [
-        [
-            [136.640, 36.600],
-            [136.650, 36.600],
-            [136.650, 36.607],
-            [136.640, 36.607],
-            [136.640, 36.600],
-        ]
-    ],
-}
-"""A 0.9 km x 0.8 km area in the city (the planner's test area)."""
+AREA = PLANNER_AREA
 
 BAD_AREAS = {
     "not a polygon": {"type": "Point", "coordinates": [136.64, 36.60]},

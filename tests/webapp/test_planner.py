@@ -13,20 +13,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from tests.shapes import PLANNER_AREA
 from tests.webapp.staff_helpers import ensure_account, sign_in
 
-AREA = {
-    "type": "Polygon",
-    "coordinates": [
-        [
-            [136.640, 36.600],
-            [136.650, 36.600],
-            [136.650, 36.607],
-            [136.640, 36.607],
-            [136.640, 36.600],
-        ]
-    ],
-}
+AREA = PLANNER_AREA
 JSON = {"Accept": "application/json", "Accept-Language": "en"}
 
 

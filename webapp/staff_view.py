@@ -25,11 +25,6 @@ from webapp.lot_facts import lot_label, park_name
 from webapp.names import name
 
 LABELS: dict[tuple[str, str], str] = {
-    ("status", "available"): N_("available"),
-    ("status", "negotiating"): N_("negotiating"),
-    ("status", "reserved"): N_("reserved"),
-    ("status", "sold"): N_("sold"),
-    ("status", "planned"): N_("planned"),
     ("stage", "new"): N_("new"),
     ("stage", "contacted"): N_("contacted"),
     ("stage", "visiting"): N_("site visit"),
@@ -62,8 +57,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("lang", "ja"): N_("Japanese"),
     ("lang", "en"): N_("English"),
 }
-"""Human names of the ids the staff pages show (statuses, stages, roles, change kinds,
-audit actions)."""
+"""Human names of the ids only the staff pages show (stages, roles, change kinds, audit
+actions); lot statuses are named as on the public pages (:mod:`webapp.names`)."""
 
 FIELDS: dict[str, str] = {
     "status": N_("Status"),
@@ -121,6 +116,8 @@ def when(moment: dt.datetime | None, lang: str) -> str:
 
 def label(kind: str, value: Any, lang: str) -> str:
     """Return the name of a staff id (status, stage, role, change kind, action)."""
+    if kind == "status":
+        return name("status", str(value), lang)
     msgid = LABELS.get((kind, str(value)))
     return str(value) if msgid is None else gettext_in(lang, msgid)
 

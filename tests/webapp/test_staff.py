@@ -251,3 +251,20 @@ def test_web_import_lists_problems_then_shows_the_diff_and_applies(staff_app) ->
     applied = client.post(apply_url, data={"csrf_token": token})
     assert applied.status_code == 303
     assert client.get("/api/lots/katatsu/1").get_json()["properties"]["status"] == "available"
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        ("available", {"分譲中"}),
+        ("negotiating", {"商談中"}),
+        ("reserved", {"予約済", "仮契約"}),
+        ("sold", {"分譲済", "分譲済み"}),
+        ("planned", {"造成中", "分譲予定"}),
+    ],
+)
+def test_staff_pages_name_statuses_with_the_glossary_words(status: str, words: set[str]) -> None:
+    from webapp.staff_view import label
+
+    # ../shared/GLOSSARY.md: 分譲中, 商談中, 予約済 / 仮契約, 分譲済, 造成中 / 分譲予定
+    assert label("status", status, "ja") in words

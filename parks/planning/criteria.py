@@ -98,33 +98,31 @@ class Criterion:
     table: np.ndarray | None = field(default=None, compare=False)
     """The score per integer value when :attr:`score` looks it up in a table (0..255)."""
 
-    def add_weighted(
-        self, values: np.ndarray, weight: float, acc: np.ndarray, scratch: np.ndarray
-    ) -> None:
-        """Add ``weight * score(values)`` to ``acc`` in place; NaN scores make ``acc`` NaN.
+    def weighted_part(self, values: np.ndarray, weight: float, out: np.ndarray) -> float:
+        """Write ``weight * score(values) - c`` into ``out`` and return the constant ``c``.
 
-        ``scratch`` is a float32 array of ``acc``'s shape, overwritten. A ramp folds the
-        weight into one multiply-add and a clip (``w * clip((bad - v) / (bad - good), 0, 1)
-        = clip(v * a + b, 0, w)``), a table into the table; the result equals the plain
-        formula up to float32 rounding. Other criteria go through :attr:`score`.
+        ``out`` is a float32 array of ``values``' shape; NaN scores stay NaN. An overlay sums
+        the parts and adds the constants once: a ramp is then one clip and one multiply
+        (``w * (bad - clip(v, good, bad)) / (bad - good) = a * clip(v, good, bad) + c``), a
+        table one lookup in the weighted table. Equal to the plain formula up to float32
+        rounding. Other criteria go through :attr:`score`.
         """
         w = np.float32(weight)
         if self.ramp is not None:
             good, bad = self.ramp
-            np.multiply(values, np.float32(-weight / (bad - good)), out=scratch)
-            scratch += np.float32(weight * bad / (bad - good))
-            np.clip(scratch, np.float32(0.0), w, out=scratch)
-            acc += scratch
-        elif self.table is not None and values.dtype == np.uint8:
-            acc += (self.table * w).take(values)
+            np.clip(values, np.float32(min(good, bad)), np.float32(max(good, bad)), out=out)
+            out *= np.float32(-weight / (bad - good))
+            return weight * bad / (bad - good)
+        if self.table is not None and values.dtype == np.uint8:
+            np.take(self.table * w, values, out=out)
         elif self.table is not None and values.dtype.kind == "f":
             # into [0, 255] (NaN to 0: fmax ignores NaN; 0 is unscored), then index as uint8
-            np.fmax(values, np.float32(0.0), out=scratch)
-            np.fmin(scratch, np.float32(255.0), out=scratch)
-            acc += (self.table * w).take(scratch.astype(np.uint8))
+            np.fmax(values, np.float32(0.0), out=out)
+            np.fmin(out, np.float32(255.0), out=out)
+            np.take(self.table * w, out.astype(np.uint8), out=out)
         else:
-            np.multiply(self.score(values), w, out=scratch, casting="same_kind")
-            acc += scratch
+            np.multiply(self.score(values), w, out=out, casting="same_kind")
+        return 0.0
 
 
 CRITERIA: tuple[Criterion, ...] = (

@@ -266,33 +266,48 @@ def exclusion_bits(inputs: Inputs, window: Any, values: dict[str, np.ndarray]) -
     return bits
 
 
-def score_window(
-    values: dict[str, np.ndarray],
-    bits: np.ndarray,
-    used: dict[str, float],
-    *,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
-    """Return the suitability of one window: the weighted overlay, NaN where excluded.
+class WindowScorer:
+    """Scores windows of criteria values into the weighted overlay, reusing its buffers.
 
-    Every cell of the window is scored in place, weight by weight (cheaper than gathering the
-    cells left after the exclusions, then scattering them back), then the excluded cells
-    are set to NaN. Equal to :func:`geo.raster.weighted_overlay` of the criteria scores up to
-    float32 rounding. ``out`` (float32, the window's shape, e.g. a view of the whole grid)
-    receives the result instead of a new array.
+    Each criterion writes its weighted part into a contiguous buffer of the window's shape
+    (cheaper than arithmetic on a view into a larger grid, and a fresh array per window
+    costs page faults), the parts are summed with the ramps' constants added once, then the
+    excluded cells are set to NaN. Equal to :func:`geo.raster.weighted_overlay` of the
+    criteria scores up to float32 rounding.
     """
-    share = normalised_weights(used, list(used))
-    acc = np.zeros(bits.shape, dtype=np.float32) if out is None else out
-    acc[...] = 0.0
-    scratch = np.empty(bits.shape, dtype=np.float32)
-    for name, w in share.items():
-        CRITERIA_BY_NAME[name].add_weighted(values[name], w, acc, scratch)
-    acc[bits != 0] = np.nan
-    return acc
+
+    def __init__(self, used: dict[str, float]) -> None:
+        self.share = normalised_weights(used, list(used))
+        self._buffers: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, values: dict[str, np.ndarray], bits: np.ndarray) -> np.ndarray:
+        """Return the window's scores, NaN where excluded (valid until the next call)."""
+        if bits.shape not in self._buffers:
+            self._buffers[bits.shape] = (
+                np.empty(bits.shape, dtype=np.float32),
+                np.empty(bits.shape, dtype=np.float32),
+                np.empty(bits.shape, dtype=bool),
+            )
+        acc, part, excluded = self._buffers[bits.shape]
+        constant = 0.0
+        for i, (name, w) in enumerate(self.share.items()):
+            crit = CRITERIA_BY_NAME[name]
+            if i == 0:
+                constant += crit.weighted_part(values[name], w, acc)
+            else:
+                constant += crit.weighted_part(values[name], w, part)
+                acc += part
+        if not self.share:
+            acc[...] = 0.0
+        if constant:
+            acc += np.float32(constant)
+        np.not_equal(bits, 0, out=excluded)
+        np.copyto(acc, np.float32(np.nan), where=excluded)
+        return acc
 
 
 def overlay_from_rasters(
-    out_dir: Path, used: dict[str, float], *, block: int = 256, write: bool = True
+    out_dir: Path, used: dict[str, float], *, block: int = 512, write: bool = True
 ) -> np.ndarray | Path:
     """Recompute the overlay from a run's criteria and exclusion rasters, window by window.
 
@@ -315,6 +330,7 @@ def overlay_from_rasters(
 def _overlay_windows(out_dir: Path, used: dict[str, float], block: int) -> tuple[np.ndarray, Grid]:
     """Read the criteria and exclusion rasters window by window and score them."""
     sources = {n: rasterio.open(out_dir / "criteria" / f"{n}.tif") for n in used}
+    scorer = WindowScorer(used)
     try:
         with rasterio.open(out_dir / "exclusion.tif") as ex:
             grid = Grid(CRS.from_user_input(ex.crs), ex.transform, ex.width, ex.height)
@@ -337,7 +353,7 @@ def _overlay_windows(out_dir: Path, used: dict[str, float], block: int) -> tuple
                     score[rows, cols] = np.nan
                     continue
                 values = {n: src.read(1, window=window, out=buf[n]) for n, src in sources.items()}
-                score_window(values, bits, used, out=score[rows, cols])
+                score[rows, cols] = scorer(values, bits)
     finally:
         for src in sources.values():
             src.close()
@@ -367,8 +383,9 @@ def _writer(
 ) -> Any:
     """Open a raster of the run for writing (ZSTD: small on disk, fast to read back).
 
-    The criteria rasters are intermediates read back whole-window by the overlay, so they
-    stay uncompressed (``compress=False``): reading them is then a plain copy.
+    The criteria and exclusion rasters are intermediates read back window by window by the
+    overlay, so they stay uncompressed (``compress=False``): reading them is then a plain
+    copy.
     """
     options: dict[str, Any] = {"compress": "zstd", "zstd_level": 1} if compress else {}
     return rasterio.open(path, "w", **grid.profile(dtype, nodata, **options))
@@ -442,13 +459,14 @@ def suitability(
     )
     counts = np.zeros(len(EXCLUSIONS), dtype=np.int64)
     excluded_any = 0
+    scorer = WindowScorer(used)
     writers = {
         n: _writer(out_dir / "criteria" / f"{n}.tif", grid, *_stored_type(n), compress=False)
         for n in names
     }
     try:
         with (
-            _writer(out_dir / "exclusion.tif", grid, "uint8", None) as ex_dst,
+            _writer(out_dir / "exclusion.tif", grid, "uint8", None, compress=False) as ex_dst,
             _writer(out_dir / "suitability.tif", grid, "float32", float("nan")) as s_dst,
         ):
             ex_dst.update_tags(BITS=", ".join(f"{i}={n}" for i, n in enumerate(EXCLUSIONS)))
@@ -458,7 +476,7 @@ def suitability(
                 for name in names:
                     writers[name].write(_stored(name, values[name]), 1, window=window)
                 ex_dst.write(bits, 1, window=window)
-                s_dst.write(score_window(values, bits, used), 1, window=window)
+                s_dst.write(scorer(values, bits), 1, window=window)
                 for i in range(len(EXCLUSIONS)):
                     counts[i] += int(np.count_nonzero(bits & (1 << i)))
                 excluded_any += int(np.count_nonzero(bits))

@@ -192,7 +192,7 @@ def test_the_overlay_is_the_weighted_mean_of_the_criteria_scores(world_run) -> N
 
 
 @pytest.mark.parametrize("criterion", CRITERIA, ids=lambda c: c.name)
-def test_add_weighted_equals_weight_times_score(criterion) -> None:
+def test_weighted_part_plus_its_constant_is_weight_times_score(criterion) -> None:
     rng = np.random.default_rng(3)
     values = rng.uniform(-5, 40, size=(40, 50)).astype(np.float32)
     if criterion.table is not None:
@@ -200,9 +200,9 @@ def test_add_weighted_equals_weight_times_score(criterion) -> None:
     values[0, :5] = [np.nan, np.inf, -np.inf, 0.0, 255.0]
     for v in (values, np.nan_to_num(values, nan=0, posinf=0, neginf=0).clip(0, 255)):
         v = v.astype(np.uint8) if v is not values else v
-        acc = np.full(v.shape, 0.25, dtype=np.float32)
-        criterion.add_weighted(v, 0.3, acc, np.empty_like(acc))
-        expected = 0.25 + np.float32(0.3) * criterion.score(v)
-        np.testing.assert_allclose(acc, expected, atol=1e-6, equal_nan=True)
+        part = np.full(v.shape, 0.25, dtype=np.float32)  # overwritten, not added to
+        constant = criterion.weighted_part(v, 0.3, part)
+        expected = np.float32(0.3) * criterion.score(v)
+        np.testing.assert_allclose(part + constant, expected, atol=1e-6, equal_nan=True)
         if criterion.table is None:
             break  # bytes only for class values

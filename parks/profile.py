@@ -325,12 +325,19 @@ def problem_from_schema_error(error: jsonschema.ValidationError) -> Problem:
     return Problem(path, Message("This value is not valid."))
 
 
-def schema_problems(data: object) -> list[Problem]:
-    """Return every JSON Schema violation of ``data`` as a field and a sentence to fix it."""
-    validator = jsonschema.Draft202012Validator(
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    """The firm-profile schema's validator (built once: a server checks every request)."""
+    return jsonschema.Draft202012Validator(
         load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message))
+
+
+def schema_problems(data: object) -> list[Problem]:
+    """Return every JSON Schema violation of ``data`` as a field and a sentence to fix it."""
+    errors = sorted(
+        _validator().iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message)
+    )
     return [problem_from_schema_error(error) for error in errors]
 
 

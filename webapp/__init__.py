@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 
@@ -48,13 +49,29 @@ def _finite(value: Any) -> Any:
 
 
 class StrictJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, but always valid JSON: NaN and Infinity go out as null.
+    """Flask's JSON, but always valid JSON and fast: NaN and Infinity go out as null.
 
-    Python writes ``NaN`` by default, which browsers' ``JSON.parse`` rejects.
+    Python writes ``NaN`` by default, which browsers' ``JSON.parse`` rejects. Written by
+    orjson (a match response, some 50 kB, in a tenth of the time of :mod:`json`), keys
+    sorted as Flask sorts them; dates, dataclasses and other types go through Flask's own
+    conversion as before, and anything orjson refuses (an integer beyond 64 bits) through
+    :mod:`json`.
     """
 
+    _OPTIONS = (
+        orjson.OPT_SORT_KEYS
+        | orjson.OPT_NON_STR_KEYS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+    )
+
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        """Serialise ``obj``; a non-finite number becomes null (the rare slow path)."""
+        """Serialise ``obj``; a non-finite number becomes null."""
+        if not kwargs or kwargs == {"separators": (",", ":")}:
+            try:
+                return orjson.dumps(obj, default=self.default, option=self._OPTIONS).decode()
+            except orjson.JSONEncodeError:
+                pass
         kwargs.setdefault("allow_nan", False)
         try:
             return super().dumps(obj, **kwargs)

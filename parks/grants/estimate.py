@@ -88,8 +88,12 @@ class GrantEstimate:
         }
 
 
+@lru_cache(maxsize=256)
 def grant_profile(profile: FirmProfile) -> FirmProfile:
-    """Return the profile with only the fields grant amounts depend on (the cache key)."""
+    """Return the profile with only the fields grant amounts depend on (the cache key).
+
+    Cached: a match asks once per park and lot it ranks, with the same profile.
+    """
     return replace(
         profile,
         name=None,

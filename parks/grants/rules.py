@@ -24,6 +24,7 @@ a programme file; :func:`load_rules` checks every file against it and gathers ev
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -591,6 +592,27 @@ def load_rules(rules_dir: Path | None = None) -> GrantRules:
         Listing every problem of every file (schema violations, unknown source keys...).
     """
     base = Path(rules_dir) if rules_dir is not None else GRANTS_DIR
+    if rules_dir is None:
+        # the package's own rules: a server asks on every request, so look at the files
+        # (two dozen stat calls, about half a millisecond) at most every RECHECK_SECONDS
+        now = time.monotonic()
+        checked = _package_rules.get("rules")
+        if checked is not None and now - checked[0] < RECHECK_SECONDS:
+            return checked[1]
+        rules = _load_rules_from(base)
+        _package_rules["rules"] = (now, rules)
+        return rules
+    return _load_rules_from(base)
+
+
+RECHECK_SECONDS = 2.0
+"""How long the package's rules are used before their files are looked at again."""
+_package_rules: dict[str, tuple[float, GrantRules]] = {}
+"""When the package's rules were last checked, and what they were."""
+
+
+def _load_rules_from(base: Path) -> GrantRules:
+    """Return the rules of one folder, read again only when a file's time changed."""
     files = sorted((base / "rules").glob("*.yaml"))
     if not files:
         msg = f"no grant rule files in {base / 'rules'}"

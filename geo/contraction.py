@@ -354,7 +354,8 @@ class _Router:
         self.core_pred = core_pred
 
     def path(self, origin: int, target: int) -> list[int]:
-        con, records = self.con, []
+        con = self.con
+        records: list[int] = []
         node = origin
         while con.core_index[node] < 0:
             assert self.up.best is not None

@@ -159,6 +159,7 @@ class WeightedGraph:
     reverse: sparse.csr_matrix
     forward_edge: np.ndarray
     forward_keys: np.ndarray
+    # a one-slot holder: the dataclass is frozen, its contraction is built on first use
     _contraction: list[Contraction] = field(default_factory=list, repr=False)
     _contraction_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

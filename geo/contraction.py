@@ -144,8 +144,8 @@ class Contraction:
         """Run one Dijkstra per target on the reversed core; return weights and predecessors.
 
         An eliminated target starts from a virtual node ``n_core + i`` with an edge to each
-        entry weighing the entry's least weight down to the target (all > 0, so no edge
-        reads as absent); predecessors may point to these virtual nodes.
+        entry weighing the entry's least weight down to the target (positive: an entry is
+        never the target); predecessors may point to these virtual nodes.
         """
         m = self.n_core
         sources = self.core_index[targets]

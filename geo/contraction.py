@@ -1,19 +1,30 @@
-"""Graph contraction: a smaller graph with the same shortest paths to a fixed set of targets.
+"""Graph contraction: an index of a road graph answering shortest paths to any targets.
 
 Eliminating a node ``x`` removes it and turns every path ``a -> x -> b`` (``a != b``) into a
 shortcut edge ``a -> b`` (where an edge ``a -> b`` already exists the lighter one is kept), so
 distances among the remaining nodes do not change. Each round eliminates an independent set of
 nodes (no two adjacent) whose elimination adds few edges, fewest first: dead ends and the trees
 behind them, chains of two-neighbour nodes (one-way or two-way: a direction survives only where
-every edge of the chain allows it), then crossings. The kept nodes (the targets) are never
-eliminated. Rounds stop when few nodes are left to eliminate; what remains is the *core*.
+every edge of the chain allows it), then crossings. Rounds stop when few nodes are left to
+eliminate; what remains is the *core*. The rank of a node is its round (core nodes rank last).
+Every eliminated node keeps the edges it had when it went: its *up* edges ``x -> y`` and its
+*down* edges ``y -> x``, all to nodes of a higher rank (the set of a round is independent).
 
-Distances from any node to a target: one Dijkstra per target on the reversed core, then a sweep
-down the eliminated nodes in reverse order of elimination. When ``x`` was eliminated, each of its
-out-edges led to a node eliminated later or to the core, and the graph of that moment kept every
-distance, so ``d(x) = min(w(x, y) + d(y))`` over those edges. Only the nodes the queried origins
-lead to are swept. Each shortcut remembers the two edges it replaced, so a path expands back to
-the original nodes, and a second additive edge attribute (``length``) is carried along the same
+Why queries are exact: take a shortest path and, while some inner node ranks below both its
+neighbours, replace it and its two edges by the shortcut made when it went (no heavier). What
+is left climbs by up edges, may cross the core by core edges, and descends by down edges; its
+peak is a core node or an eliminated node reached both ways. So, for targets ``T``:
+
+1. per target ``t``, the least weight ``D_t`` from every node above it down to ``t`` over
+   down edges, settled in increasing rank (core nodes last: they are the *entries*);
+2. one Dijkstra per target on the reversed core, from ``t`` itself if it is in the core, else
+   from a virtual node joined to each entry ``c`` by an edge of weight ``D_t(c)``;
+3. a sweep down the eliminated nodes the origins lead to, latest-eliminated first:
+   ``d(x) = min(D_t(x), min(w(x, y) + d(y)))`` over the up edges of ``x``.
+
+The index depends on the graph only, so it is built once per graph and serves any origins and
+targets. Each shortcut remembers the two edges it replaced, so a path expands back to the
+original nodes, and a second additive edge attribute (``length``) is carried along the same
 edges.
 """
 
@@ -35,8 +46,10 @@ class Contraction:
 
     Edge records ``0 .. nnz-1`` are the original graph's CSR entries; later records are
     shortcuts, each made of the records ``edge_first`` then ``edge_second`` (-1 for an
-    original edge). ``up_ptr``/``up_edge`` list, per eliminated node, the out-edges it had when
-    it was eliminated in round ``rank``.
+    original edge); record ``e`` goes from ``edge_u[e]`` to ``edge_v[e]``. Per eliminated node
+    ``x`` of round ``rank[x]``: ``up_ptr``/``up_edge`` list its out-edges when it went,
+    ``in_ptr``/``in_edge`` its in-edges; ``down_ptr``/``down_edge`` list the same in-edges by
+    their tail (the *down* edges a node leads to lower-ranked nodes by).
     """
 
     n_nodes: int
@@ -46,6 +59,7 @@ class Contraction:
     core_reverse: sparse.csr_matrix
     core_keys: np.ndarray
     core_edge: np.ndarray
+    edge_u: np.ndarray
     edge_v: np.ndarray
     edge_w: np.ndarray
     edge_length: np.ndarray
@@ -54,16 +68,16 @@ class Contraction:
     rank: np.ndarray
     up_ptr: np.ndarray
     up_edge: np.ndarray
+    in_ptr: np.ndarray
+    in_edge: np.ndarray
+    down_ptr: np.ndarray
+    down_edge: np.ndarray
     rounds: int
 
     @property
     def n_core(self) -> int:
         """Number of nodes left in the core."""
         return len(self.core_nodes)
-
-    def covers(self, targets: np.ndarray) -> bool:
-        """Whether every node of ``targets`` is in the core (so queries to them are answered)."""
-        return bool((self.core_index[np.asarray(targets, dtype=np.int64)] >= 0).all())
 
     def to_targets(
         self,
@@ -80,32 +94,35 @@ class Contraction:
         origins
             Node ids of the original graph (repeats allowed).
         targets
-            Node ids, all in the core (see :meth:`covers`).
+            Node ids of the original graph, in the core or eliminated (repeats allowed).
         with_length
             Also sum the ``length`` attribute along each shortest path.
         with_paths
             Keep what :meth:`TargetDistances.path` needs.
-
-        Raises
-        ------
-        ValueError
-            If a target is not in the core.
         """
         origins = np.asarray(origins, dtype=np.int64)
         targets = np.asarray(targets, dtype=np.int64)
-        if not self.covers(targets):
-            msg = "a target was eliminated by the contraction; contract with it kept"
-            raise ValueError(msg)
         need_pred = with_length or with_paths
-        res = csgraph.dijkstra(
-            self.core_reverse,
-            directed=True,
-            indices=self.core_index[targets],
-            return_predecessors=need_pred,
-        )
-        core_w, core_pred = res if need_pred else (res, None)
-        core_len = self._core_lengths(core_pred) if with_length and core_pred is not None else None
-        sweep = _Sweep(self, origins[self.core_index[origins] < 0], core_w, core_len, need_pred)
+        # 1. down from every node above a target to it
+        down_nodes = _closure(targets, self.in_ptr, self.in_edge, self.edge_u)
+        down_nodes = down_nodes[np.argsort(self.rank[down_nodes], kind="stable")]
+        down = _Sweep(self, down_nodes, up=False, keep_best=need_pred)
+        start = np.full((len(targets), len(down_nodes)), np.inf)
+        start[np.arange(len(targets)), down.pos[targets]] = 0.0
+        down.run(start, np.zeros_like(start) if with_length else None, None, None)
+        # 2. across the core
+        core_w, core_pred = self._core_search(targets, down, need_pred)
+        core_len = None
+        if with_length and core_pred is not None:
+            core_len = self._core_lengths(core_pred, down)
+        # 3. up from the origins
+        up_nodes = _closure(origins, self.up_ptr, self.up_edge, self.edge_v)
+        up_nodes = up_nodes[self.core_index[up_nodes] < 0]
+        up_nodes = up_nodes[np.argsort(-self.rank[up_nodes], kind="stable")]
+        sweep = _Sweep(self, up_nodes, up=True, keep_best=need_pred)
+        start_w, start_len = down.values_at(up_nodes)
+        sweep.run(start_w, start_len, core_w, core_len)
+
         in_core = self.core_index[origins]
         weight = np.empty((len(origins), len(targets)))
         length = np.empty_like(weight) if core_len is not None else None
@@ -116,8 +133,47 @@ class Contraction:
             length[at_core] = core_len[:, in_core[at_core]].T
             length[~at_core] = sweep.length[:, sweep.pos[origins[~at_core]]].T
             length[~np.isfinite(weight)] = np.inf
-        router = _Router(self, sweep, core_pred) if with_paths and core_pred is not None else None
+        router = None
+        if with_paths and core_pred is not None:
+            router = _Router(self, sweep, down, core_pred)
         return TargetDistances(origins=origins, weight=weight, length=length, _router=router)
+
+    def _core_search(
+        self, targets: np.ndarray, down: _Sweep, need_pred: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Run one Dijkstra per target on the reversed core; return weights and predecessors.
+
+        An eliminated target starts from a virtual node ``n_core + i`` with an edge to each
+        entry weighing the entry's least weight down to the target (positive: an entry is
+        never the target); predecessors may point to these virtual nodes.
+        """
+        m = self.n_core
+        sources = self.core_index[targets]
+        below = np.flatnonzero(sources < 0)
+        graph = self.core_reverse
+        if len(below):
+            entries = down.nodes[self.core_index[down.nodes] >= 0]
+            entry_w = down.weight[below][:, down.pos[entries]]
+            row, col = np.nonzero(np.isfinite(entry_w))
+            k = len(below)
+            indptr = np.concatenate(
+                [graph.indptr, graph.indptr[-1] + np.cumsum(np.bincount(row, minlength=k))]
+            )
+            graph = sparse.csr_matrix(
+                (
+                    np.concatenate([graph.data, entry_w[row, col]]),
+                    np.concatenate([graph.indices, self.core_index[entries[col]]]),
+                    indptr,
+                ),
+                shape=(m + k, m + k),
+            )
+            sources = sources.copy()
+            sources[below] = m + np.arange(k)
+        res = csgraph.dijkstra(graph, directed=True, indices=sources, return_predecessors=need_pred)
+        if need_pred:
+            dist, pred = res
+            return dist[:, :m], pred
+        return res[:, :m], None
 
     def _core_edges_between(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Return the record ids of the core edges ``u -> v`` (core indices)."""
@@ -129,22 +185,30 @@ class Contraction:
         out: np.ndarray = self.core_edge[pos]
         return out
 
-    def _core_lengths(self, pred: np.ndarray) -> np.ndarray:
-        """Length from every core node to the root of each shortest-path tree (pointer doubling)."""
+    def _core_lengths(self, pred: np.ndarray, down: _Sweep) -> np.ndarray:
+        """Length from every core node to each target along the core trees (pointer doubling).
+
+        A step to a virtual node (an eliminated target's) measures the entry's way down.
+        """
         m = self.n_core
-        out = np.zeros(pred.shape)
+        size = pred.shape[1]
+        out = np.zeros((pred.shape[0], m))
         for r in range(pred.shape[0]):
             p = pred[r].astype(np.int64)
             has = p >= 0
-            nodes = np.flatnonzero(has)
-            acc = np.zeros(m)
-            acc[nodes] = self.edge_length[self._core_edges_between(nodes, p[nodes])]
-            nxt = np.where(has, p, np.arange(m))
+            in_core = np.flatnonzero(has & (p < m))
+            to_virtual = np.flatnonzero(has & (p >= m))
+            acc = np.zeros(size)
+            acc[in_core] = self.edge_length[self._core_edges_between(in_core, p[in_core])]
+            if len(to_virtual):
+                assert down.length is not None
+                acc[to_virtual] = down.length[r, down.pos[self.core_nodes[to_virtual]]]
+            nxt = np.where(has, p, np.arange(size))
             # invariant: acc[x] is the length from x to nxt[x]; halve the remaining hops each turn
             while not np.array_equal(nxt[nxt], nxt):
                 acc = acc + acc[nxt]
                 nxt = nxt[nxt]
-            out[r] = acc
+            out[r] = acc[:m]
         return out
 
     def expand(self, records: list[int]) -> list[int]:
@@ -189,95 +253,133 @@ class TargetDistances:
 
 
 class _Sweep:
-    """Weights (and lengths) of the eliminated nodes the origins lead to, per target."""
+    """Least weights (and lengths) to each target over a set of nodes settled in rank order.
 
-    def __init__(
-        self,
-        con: Contraction,
-        start: np.ndarray,
-        core_w: np.ndarray,
-        core_len: np.ndarray | None,
-        keep_best: bool,
-    ) -> None:
-        nodes = _closure(con, np.unique(start))
-        # latest-eliminated first: their out-edges lead only to the core or to nodes done already
-        nodes = nodes[np.argsort(-con.rank[nodes], kind="stable")]
+    Up (origins' side): the eliminated nodes the origins lead to, latest-eliminated first,
+    each over its up edges (to later nodes or the core). Down (targets' side): the nodes
+    above the targets, earliest first, each over its down edges. A node also has a start
+    value (the down weight of the same node, or 0 at a target); ``best`` holds the chosen
+    edge record, or -1 where the start value wins.
+    """
+
+    def __init__(self, con: Contraction, nodes: np.ndarray, *, up: bool, keep_best: bool) -> None:
+        self.con = con
+        self.nodes = nodes
+        self.ptr, self.edges = (con.up_ptr, con.up_edge) if up else (con.down_ptr, con.down_edge)
+        self.keep_best = keep_best
         self.pos = np.full(con.n_nodes, -1, dtype=np.int64)
         self.pos[nodes] = np.arange(len(nodes))
-        n_t = core_w.shape[0]
-        self.weight = np.full((n_t, len(nodes)), np.inf)
-        self.length = None if core_len is None else np.full((n_t, len(nodes)), np.inf)
-        self.best = np.full((n_t, len(nodes)), -1, dtype=np.int64) if keep_best else None
-        if not len(nodes):
-            return
-        ranks = con.rank[nodes]
-        cuts = np.flatnonzero(np.diff(ranks)) + 1
-        for group in np.split(np.arange(len(nodes)), cuts):
-            self._settle(con, nodes[group], group, core_w, core_len)
+        self.weight = np.empty((0, 0))
+        self.length: np.ndarray | None = None
+        self.best: np.ndarray | None = None
 
-    def _settle(
+    def run(
         self,
-        con: Contraction,
-        nodes: np.ndarray,
-        rows: np.ndarray,
-        core_w: np.ndarray,
+        start_w: np.ndarray,
+        start_len: np.ndarray | None,
+        core_w: np.ndarray | None,
         core_len: np.ndarray | None,
     ) -> None:
-        counts = con.up_ptr[nodes + 1] - con.up_ptr[nodes]
+        """Settle every node from its start values and, for far nodes outside, the core's."""
+        self.weight = start_w.copy()
+        self.length = None if start_len is None else start_len.copy()
+        if self.keep_best:
+            self.best = np.full(start_w.shape, -1, dtype=np.int64)
+        if not len(self.nodes):
+            return
+        ranks = self.con.rank[self.nodes]
+        cuts = np.flatnonzero(np.diff(ranks)) + 1
+        for rows in np.split(np.arange(len(self.nodes)), cuts):
+            self._settle(rows, core_w, core_len)
+
+    def values_at(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return the weights (and lengths) of ``nodes``, inf where a node was not swept."""
+        return self._lookup(self.weight, nodes), (
+            None if self.length is None else self._lookup(self.length, nodes)
+        )
+
+    def _lookup(self, table: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        pos = self.pos[nodes]
+        out = np.full((table.shape[0], len(nodes)), np.inf)
+        out[:, pos >= 0] = table[:, pos[pos >= 0]]
+        return out
+
+    def _far(self, table: np.ndarray, core: np.ndarray | None, far: np.ndarray) -> np.ndarray:
+        """Values of the far ends of edges: swept here, else in the core table, else inf."""
+        out = self._lookup(table, far)
+        if core is not None:
+            far_core = self.con.core_index[far]
+            use = (self.pos[far] < 0) & (far_core >= 0)
+            out[:, use] = core[:, far_core[use]]
+        return out
+
+    def _settle(
+        self, rows: np.ndarray, core_w: np.ndarray | None, core_len: np.ndarray | None
+    ) -> None:
+        con = self.con
+        nodes = self.nodes[rows]
+        counts = self.ptr[nodes + 1] - self.ptr[nodes]
         has = counts > 0
-        nodes, rows, counts = nodes[has], rows[has], counts[has]
+        rows, nodes, counts = rows[has], nodes[has], counts[has]
         if not len(nodes):
             return
-        edges = con.up_edge[_ranges(con.up_ptr[nodes], counts)]
+        edges = self.edges[_ranges(self.ptr[nodes], counts)]
         far = con.edge_v[edges]
-        far_core = con.core_index[far]
-        in_core = far_core >= 0
-        vals = np.empty((core_w.shape[0], len(edges)))
-        vals[:, in_core] = core_w[:, far_core[in_core]]
-        vals[:, ~in_core] = self.weight[:, self.pos[far[~in_core]]]
-        vals += con.edge_w[edges]
+        vals = self._far(self.weight, core_w, far) + con.edge_w[edges]
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        best_w = np.minimum.reduceat(vals, starts, axis=1)
-        self.weight[:, rows] = best_w
+        via = np.minimum.reduceat(vals, starts, axis=1)
+        better = via < self.weight[:, rows]
+        self.weight[:, rows] = np.where(better, via, self.weight[:, rows])
         if self.best is None:
             return
         # the first edge reaching the least weight, per node and target
         col = np.arange(len(edges))
-        hit = np.where(vals == np.repeat(best_w, counts, axis=1), col, len(edges))
-        pick = np.minimum.reduceat(hit, starts, axis=1)
-        pick = np.minimum(pick, len(edges) - 1)
-        self.best[:, rows] = edges[pick]
-        if self.length is not None and core_len is not None:
-            far_len = np.empty_like(vals)
-            far_len[:, in_core] = core_len[:, far_core[in_core]]
-            far_len[:, ~in_core] = self.length[:, self.pos[far[~in_core]]]
+        hit = np.where(vals == np.repeat(via, counts, axis=1), col, len(edges))
+        pick = np.minimum(np.minimum.reduceat(hit, starts, axis=1), len(edges) - 1)
+        self.best[:, rows] = np.where(better, edges[pick], self.best[:, rows])
+        if self.length is not None:
+            far_len = self._far(self.length, core_len, far)
             t = np.arange(vals.shape[0])[:, None]
-            self.length[:, rows] = con.edge_length[edges[pick]] + far_len[t, pick]
+            via_len = con.edge_length[edges[pick]] + far_len[t, pick]
+            self.length[:, rows] = np.where(better, via_len, self.length[:, rows])
 
 
 class _Router:
-    """Walks a shortest path: swept edges down to the core, then the core's Dijkstra tree."""
+    """Walks a shortest path: up edges, the core's Dijkstra tree, then down edges."""
 
-    def __init__(self, con: Contraction, sweep: _Sweep, core_pred: np.ndarray) -> None:
+    def __init__(self, con: Contraction, up: _Sweep, down: _Sweep, core_pred: np.ndarray) -> None:
         self.con = con
-        self.sweep = sweep
+        self.up = up
+        self.down = down
         self.core_pred = core_pred
 
     def path(self, origin: int, target: int) -> list[int]:
-        con, records = self.con, []
+        con = self.con
+        records: list[int] = []
         node = origin
         while con.core_index[node] < 0:
-            assert self.sweep.best is not None
-            edge = int(self.sweep.best[target, self.sweep.pos[node]])
+            assert self.up.best is not None
+            edge = int(self.up.best[target, self.up.pos[node]])
+            if edge < 0:  # the way down to the target is the shorter
+                return [origin, *con.expand(records + self._down(node, target))]
             records.append(edge)
             node = int(con.edge_v[edge])
         cur = int(con.core_index[node])
         pred = self.core_pred[target]
-        while pred[cur] >= 0:
+        while 0 <= pred[cur] < con.n_core:
             nxt = int(pred[cur])
             records.append(int(con._core_edges_between(np.array([cur]), np.array([nxt]))[0]))
             cur = nxt
-        return [origin, *con.expand(records)]
+        return [origin, *con.expand(records + self._down(int(con.core_nodes[cur]), target))]
+
+    def _down(self, node: int, target: int) -> list[int]:
+        """Return the down-edge records from ``node`` to the target of column ``target``."""
+        assert self.down.best is not None
+        records = []
+        while (edge := int(self.down.best[target, self.down.pos[node]])) >= 0:
+            records.append(edge)
+            node = int(self.con.edge_v[edge])
+        return records
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -288,16 +390,21 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _closure(con: Contraction, start: np.ndarray) -> np.ndarray:
-    """Return ``start`` and every eliminated node reachable from it over elimination-time edges."""
-    seen = np.zeros(con.n_nodes, dtype=bool)
+def _closure(start: np.ndarray, ptr: np.ndarray, edges: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the nodes of ``start`` and every node reached from them over the listed edges.
+
+    ``ptr``/``edges`` list each node's edge records and ``ends`` the node each record leads
+    to (head for up edges, tail for in-edges); core nodes list none, so the walk stops there.
+    """
+    start = np.unique(start)
+    seen = np.zeros(len(ptr) - 1, dtype=bool)
     seen[start] = True
     parts = [start]
     frontier = start
     while len(frontier):
-        counts = con.up_ptr[frontier + 1] - con.up_ptr[frontier]
-        far = con.edge_v[con.up_edge[_ranges(con.up_ptr[frontier], counts)]]
-        far = np.unique(far[(con.core_index[far] < 0) & ~seen[far]])
+        counts = ptr[frontier + 1] - ptr[frontier]
+        far = ends[edges[_ranges(ptr[frontier], counts)]]
+        far = np.unique(far[~seen[far]])
         seen[far] = True
         parts.append(far)
         frontier = far
@@ -307,14 +414,17 @@ def _closure(con: Contraction, start: np.ndarray) -> np.ndarray:
 def contract(
     forward: sparse.csr_matrix,
     length: np.ndarray,
-    keep: np.ndarray,
+    keep: np.ndarray | None = None,
     *,
     max_extra_edges: int = 40,
     min_round_share: float = 0.02,
     max_rounds: int = 500,
     seed: int = 0,
 ) -> Contraction:
-    """Contract a directed graph with positive weights, keeping the ``keep`` nodes.
+    """Contract a directed graph with positive weights into an index for shortest paths.
+
+    The result answers queries between any nodes (see :meth:`Contraction.to_targets`); it
+    depends on the graph only, so build it once per graph.
 
     Parameters
     ----------
@@ -324,7 +434,8 @@ def contract(
         A second additive attribute per CSR entry of ``forward`` (e.g. metres), summed along
         the shortest paths by weight.
     keep
-        Node ids never eliminated (the targets of later queries).
+        Node ids never eliminated (none by default; queries do not need their targets kept,
+        but a kept target needs no way down to it).
     max_extra_edges
         A node is eliminated only if its shortcuts outnumber its edges by at most this much
         (0: dead ends, chains and three-way crossings only; more: a smaller core). Most
@@ -344,7 +455,7 @@ def contract(
     v = fwd.indices.astype(np.int64)
     w = np.asarray(fwd.data, dtype=float)
     ln = np.asarray(length, dtype=float)
-    rec_v, rec_w, rec_len = [v], [w], [ln]
+    rec_u, rec_v, rec_w, rec_len = [u], [v], [w], [ln]
     rec_first, rec_second = [np.full(len(v), -1, np.int64)], [np.full(len(v), -1, np.int64)]
     n_rec = len(v)
     # sorted by (u, v), the lightest entry per ordered pair; record id = position in the CSR
@@ -357,7 +468,7 @@ def contract(
         lead[1:] = key[order][1:] != key[order][:-1]
         cid = order[lead].astype(np.int64)
         u, v, w, ln, key = u[cid], v[cid], w[cid], ln[cid], key[cid]
-    kept = np.unique(np.asarray(keep, dtype=np.int64))
+    kept = np.unique(np.asarray([] if keep is None else keep, dtype=np.int64))
     is_kept = np.zeros(n, dtype=bool)
     is_kept[kept] = True
     alive = np.ones(n, dtype=bool)
@@ -365,6 +476,8 @@ def contract(
     tiebreak = np.random.default_rng(seed).permutation(n).astype(np.int64)
     up_src: list[np.ndarray] = []
     up_rec: list[np.ndarray] = []
+    in_dst: list[np.ndarray] = []
+    in_rec: list[np.ndarray] = []
     rounds = 0
     for rnd in range(max_rounds):
         candidate = alive & ~is_kept
@@ -378,6 +491,8 @@ def contract(
         in_e = elim[v]
         up_src.append(u[out_e])
         up_rec.append(cid[out_e])
+        in_dst.append(v[in_e])
+        in_rec.append(cid[in_e])
         # shortcuts: each in-edge x -> e with each out-edge e -> y of the same node, x != y
         ou, ov, ow, ol, oid = u[out_e], v[out_e], w[out_e], ln[out_e], cid[out_e]
         iu, iv, iw, il, iid = u[in_e], v[in_e], w[in_e], ln[in_e], cid[in_e]
@@ -406,6 +521,7 @@ def contract(
         new_id = np.full(len(pick), -1, dtype=np.int64)
         new_id[used] = n_rec + np.arange(len(made))
         n_rec += len(made)
+        rec_u.append(su[made])
         rec_v.append(sv[made])
         rec_w.append(sw[made])
         rec_len.append(sl[made])
@@ -429,9 +545,10 @@ def contract(
     # u, v are sorted by (u, v), so the core CSR entries come in the same order
     indptr = np.concatenate([[0], np.cumsum(np.bincount(cu, minlength=m))])
     core_forward = sparse.csr_matrix((w, cv, indptr), shape=(m, m))
-    srcs = np.concatenate(up_src) if up_src else np.empty(0, np.int64)
-    recs = np.concatenate(up_rec) if up_rec else np.empty(0, np.int64)
-    by_src = np.argsort(srcs, kind="stable")
+    edge_u = np.concatenate(rec_u)
+    up_ptr, up_edge = _by_node(_join(up_src), _join(up_rec), n)
+    in_ptr, in_edge = _by_node(_join(in_dst), _join(in_rec), n)
+    down_ptr, down_edge = _by_node(edge_u[in_edge], in_edge, n)
     return Contraction(
         n_nodes=n,
         kept=kept,
@@ -440,16 +557,33 @@ def contract(
         core_reverse=core_forward.T.tocsr(),
         core_keys=cu * m + cv,
         core_edge=cid,
+        edge_u=edge_u,
         edge_v=np.concatenate(rec_v),
         edge_w=np.concatenate(rec_w),
         edge_length=np.concatenate(rec_len),
         edge_first=np.concatenate(rec_first),
         edge_second=np.concatenate(rec_second),
         rank=rank,
-        up_ptr=np.concatenate([[0], np.cumsum(np.bincount(srcs, minlength=n))]).astype(np.int64),
-        up_edge=recs[by_src],
+        up_ptr=up_ptr,
+        up_edge=up_edge,
+        in_ptr=in_ptr,
+        in_edge=in_edge,
+        down_ptr=down_ptr,
+        down_edge=down_edge,
         rounds=rounds,
     )
+
+
+def _join(parts: list[np.ndarray]) -> np.ndarray:
+    """Concatenate integer arrays (an empty array for none)."""
+    return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, np.int64)
+
+
+def _by_node(nodes: np.ndarray, records: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group ``records`` by their node: a CSR-like pointer over ``n`` nodes and the records."""
+    order = np.argsort(nodes, kind="stable")
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(nodes, minlength=n))]).astype(np.int64)
+    return ptr, records[order]
 
 
 def _lightest_per_key(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -12,8 +12,8 @@ crossing roads rarely share a vertex and lines are cut at tile edges:
 
 Only the largest strongly connected component is kept; the rest is reported in
 :class:`NetworkReport`. Shortest paths use :mod:`scipy.sparse.csgraph` on CSR matrices; drive
-times to a fixed set of destinations run on a contracted graph (:mod:`geo.contraction`), built
-once per weighted graph and destination set and cached.
+times run on a contraction of the graph (:mod:`geo.contraction`), an index built once per
+weighted graph that answers any origins and destinations.
 """
 
 from __future__ import annotations
@@ -47,9 +47,6 @@ CONNECTOR = "connector"
 
 REQUIRED_COLUMNS = ("class", "oneway", "ramp", "brunnel")
 """Columns every road-line frame must have (OpenMapTiles ``transportation`` schema)."""
-
-CONTRACTIONS_CACHED = 4
-"""Contracted graphs kept per weighted graph (one per destination set in use)."""
 
 CONTRACTION_SEED = 0
 """Tie-break seed of the contraction (fixed, so a rebuilt graph contracts the same way)."""
@@ -152,7 +149,7 @@ class WeightedGraph:
 
     Parallel edges keep the fastest; ``forward_edge[k]`` is the network edge behind CSR
     entry ``k`` of ``forward`` (sorted by ``u`` then ``v``); ``reverse`` is its transpose.
-    Contractions for drive times (:meth:`contraction`) are cached on the graph.
+    Its contraction for drive times (:meth:`contraction`) is built once and kept on the graph.
     """
 
     network: RoadNetwork
@@ -162,31 +159,22 @@ class WeightedGraph:
     reverse: sparse.csr_matrix
     forward_edge: np.ndarray
     forward_keys: np.ndarray
-    _contractions: dict[bytes, Contraction] = field(default_factory=dict, repr=False)
-    _contractions_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # a one-slot holder: the dataclass is frozen, its contraction is built on first use
+    _contraction: list[Contraction] = field(default_factory=list, repr=False)
+    _contraction_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def connector_kmh(self) -> float:
         """Speed on the straight link from an attached point to its node."""
         return float(self.speeds_kmh[CONNECTOR])
 
-    def contraction(self, keep: np.ndarray) -> Contraction:
-        """Return the graph contracted with the ``keep`` nodes kept (built once, then cached).
-
-        A cached contraction whose core holds every ``keep`` node is reused; at most
-        ``CONTRACTIONS_CACHED`` are kept, the oldest dropped first.
-        """
-        keep = np.unique(np.asarray(keep, dtype=np.int64))
-        # one lock: server threads asking at once build it once, and the cache stays whole
-        with self._contractions_lock:
-            for con in self._contractions.values():
-                if con.covers(keep):
-                    return con
-            built = contract_graph(self, keep)
-            while len(self._contractions) >= CONTRACTIONS_CACHED:
-                self._contractions.pop(next(iter(self._contractions)))
-            self._contractions[keep.tobytes()] = built
-            return built
+    def contraction(self) -> Contraction:
+        """Return the graph's contraction, built on first use (any destinations, any origins)."""
+        # one lock: server threads asking at once build it once
+        with self._contraction_lock:
+            if not self._contraction:
+                self._contraction.append(contract_graph(self))
+            return self._contraction[0]
 
     def pair_edges(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Return the fastest network edge from each ``u`` to ``v`` (both arrays of node ids)."""
@@ -599,15 +587,13 @@ def weighted_graph(network: RoadNetwork, speeds_kmh: Mapping[str, float]) -> Wei
     )
 
 
-def contract_graph(graph: WeightedGraph, keep: np.ndarray) -> Contraction:
-    """Contract a weighted graph for drive times to the ``keep`` nodes (not cached).
+def contract_graph(graph: WeightedGraph) -> Contraction:
+    """Contract a weighted graph for drive times between any nodes (not cached).
 
-    :meth:`WeightedGraph.contraction` caches the result; call this to build a fresh one.
+    :meth:`WeightedGraph.contraction` keeps the result on the graph; call this to build a
+    fresh one.
     """
-    keep = np.unique(np.asarray(keep, dtype=np.int64))
-    return contract(
-        graph.forward, graph.network.edge_m[graph.forward_edge], keep, seed=CONTRACTION_SEED
-    )
+    return contract(graph.forward, graph.network.edge_m[graph.forward_edge], seed=CONTRACTION_SEED)
 
 
 def attach(
@@ -697,24 +683,21 @@ def drive_minutes(
 ) -> DriveMatrix:
     """Return drive minutes (and metres) from every origin to every destination.
 
-    The graph is contracted once per destination set (cached on ``graph``, see
-    :mod:`geo.contraction`): one Dijkstra per destination on the reversed core, then a short
-    sweep to the origins, so the cost barely grows with the number of origins. Connectors count
-    at the ``connector`` speed. Unreachable pairs are inf. The answers are those of a Dijkstra
-    on the whole graph (up to float rounding).
+    Runs on the graph's contraction (built once per graph, see :mod:`geo.contraction`): a
+    short walk down to each destination, one Dijkstra per destination on the reversed core,
+    then a short sweep up from the origins, so the cost barely grows with the number of
+    origins. Connectors count at the ``connector`` speed. Unreachable pairs are inf. The
+    answers are those of a Dijkstra on the whole graph (up to float rounding).
 
     Parameters
     ----------
     contraction
-        A contraction of ``graph`` keeping every destination node, to use instead of the
-        cached one (see :func:`contract_graph`).
+        A contraction of ``graph`` to use instead of the one kept on it (see
+        :func:`contract_graph`).
     """
     uniq, inv = np.unique(np.asarray(destinations.node), return_inverse=True)
-    con = graph.contraction(uniq) if contraction is None else contraction
-    try:
-        res = con.to_targets(origins.node, uniq, with_length=with_metres, with_paths=with_paths)
-    except ValueError as exc:
-        raise NetworkError(str(exc)) from exc
+    con = graph.contraction() if contraction is None else contraction
+    res = con.to_targets(origins.node, uniq, with_length=with_metres, with_paths=with_paths)
     con_kmh = graph.connector_kmh
     secs = res.weight[:, inv]
     secs = secs + origins.connector_s(con_kmh)[:, None] + destinations.connector_s(con_kmh)[None, :]

@@ -278,10 +278,11 @@ def lots_on(layers: Layers, as_of: dt.date | None) -> gpd.GeoDataFrame:
 def warm_caches(app: Flask) -> None:
     """Build every per-dataset cache now, so no visitor waits for it.
 
-    Builds the lot tables and grant sites of every speed profile, the road network and the
-    isochrone grids, the grant rules, the rendered map pages, the planning data (the labour
-    shed on park and lot pages) and the API document. The server calls this once before it
-    forks its workers, which then share the result.
+    Builds the lot tables and grant sites of every speed profile, the road network with its
+    contractions (drive times to any point) and isochrone grids, the grant rules, the
+    rendered map pages, the planning data (the labour shed on park and lot pages) and the API
+    document. The server calls this once before it forks its workers, which then share the
+    result.
     """
     from parks.access import access_network
     from parks.matching import match
@@ -301,6 +302,7 @@ def warm_caches(app: Flask) -> None:
     if layers.optional("lot_access") is not None and not layers.roads.empty:
         network = access_network(layers)
         for speed in network.graphs:
+            network.graph(speed).contraction()
             network.grid(speed)
     client = app.test_client()
     for lang in LANGS:

@@ -191,3 +191,30 @@ def test_drive_minutes_match_per_pair_networkx() -> None:
             ref = nx.dijkstra_path_length(g, int(o.node[i]), int(d.node[j]))
             ref += o.connector_m[i] + d.connector_m[j]  # connectors at 1 m/s
             assert ours[i, j] == pytest.approx(ref)
+
+
+def test_one_contraction_per_graph_answers_any_destinations() -> None:
+    lines = []
+    for i in range(5):
+        lines.append((LineString([(0, i * 100), (400, i * 100)]), "minor", int(i == 1), 0, None))
+        lines.append((LineString([(i * 100, 0), (i * 100, 400)]), "minor", int(i == 3), 0, None))
+    net = network_from_lines(roads(*lines), crs=METRIC_CRS)
+    graph = weighted_graph(net, SPEEDS)
+    g = nx.DiGraph()
+    coo = graph.forward.tocoo()
+    g.add_weighted_edges_from(
+        zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True)
+    )
+    con = graph.contraction()
+    assert (con.core_index < 0).any()  # some destinations were eliminated
+    every = np.arange(net.n_nodes)
+    whole = attach(net, gpd.GeoSeries(shapely.points(net.node_xy), crs=METRIC_CRS))
+    assert (whole.node == every).all()
+    # every node as a destination, in two sets, from every node: one contraction serves all
+    for part in (every[::2], every[1::2]):
+        dests = attach(net, gpd.GeoSeries(shapely.points(net.node_xy[part]), crs=METRIC_CRS))
+        got = drive_minutes(graph, whole, dests).minutes * 60
+        for j, dest in enumerate(part.tolist()):
+            ref = nx.single_source_dijkstra_path_length(g.reverse(), dest)
+            assert [got[i, j] for i in ref] == pytest.approx(list(ref.values()))
+    assert graph.contraction() is con

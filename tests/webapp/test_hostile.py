@@ -198,3 +198,19 @@ def test_a_huge_lot_id_is_not_echoed_whole(en_client) -> None:
     body = response.get_json()
     assert len(body["error"]) <= 400
     assert "characters)" in body["error"]  # says how long it was instead
+
+
+def test_json_keeps_flasks_conversions_key_order_and_html_escaping(app) -> None:
+    """The fast JSON writer changes nothing a client or a page sees."""
+    import datetime as dt
+
+    from flask import jsonify, render_template_string
+
+    with app.test_request_context():
+        dated = jsonify({"b": 1, "a": dt.date(2024, 4, 1)}).get_data(as_text=True)
+        big = jsonify({"n": 10**30}).get_data(as_text=True)
+        html = render_template_string("{{ v|tojson }}", v={"x": "</script><b>&'"})
+    assert dated.index('"a"') < dated.index('"b"')  # keys sorted
+    assert '"Mon, 01 Apr 2024 00:00:00 GMT"' in dated  # Flask's date form
+    assert str(10**30) in big  # beyond 64 bits, still written
+    assert not set("<>&'") & set(html)  # escaped for a <script> block

@@ -25,6 +25,10 @@ def _open(driver, live_server: str) -> None:
     sign_in_browser(driver, live_server)  # the planner's workspace is for staff only
     driver.get(f"{live_server}/planner/?lang=en")
     _wait(driver, lambda d: d.find_elements("css selector", ".leaflet-draw-draw-polygon"))
+    # the city outline fits the view once loaded: draw only when the map has stopped moving
+    _wait(
+        driver, lambda d: d.find_element("id", "planner-map").get_attribute("aria-busy") == "false"
+    )
 
 
 def _severe_logs(driver) -> list[str]:

@@ -74,7 +74,11 @@
     }).addTo(map);
     control.addOverlay(boundary, t.boundary);
     control.addOverlay(parks, t.parks);
-    map.fitBounds(boundary.getBounds());
+    // at once, not animated: the view is final when the map stops being busy
+    map.fitBounds(boundary.getBounds(), { animate: false });
+  }).finally(function () {
+    // drawing before this could see the map move under the pointer
+    document.getElementById("planner-map").setAttribute("aria-busy", "false");
   });
 
   fetchJson(config.urls.smallAreas).then(function (data) {

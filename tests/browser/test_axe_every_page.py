@@ -10,7 +10,6 @@ lot, park, compare, shortlist, sources) are not repeated.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from tests.browser.axe import axe_violations, describe
 from tests.browser.conftest import serving
 from tests.conftest import DATA_DIR
 from tests.shapes import PLANNER_AREA
-from tests.webapp.staff_helpers import PASSWORD, make_accounts
+from tests.webapp.staff_helpers import PASSWORD, seed_workspace, staff_test_app
 
 pytestmark = pytest.mark.browser
 
@@ -97,57 +96,8 @@ def _wait(driver, condition, timeout: float = 60):
 @pytest.fixture(scope="module")
 def axe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app with a store: accounts, a lead with lots of interest, a lot with a history."""
-    from parks.inventory.leads import create_lead, set_lots_of_interest
-    from parks.inventory.workflow import change_lot, lot_detail
-    from parks.profile import validate_profile
-    from webapp import create_app, get_store
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(DATA_DIR),
-            "STORE_DIR": str(tmp_path_factory.mktemp("axe-store")),
-            "DEMAND_LOG": str(tmp_path_factory.mktemp("axe-demand") / "log.jsonl"),
-            "RATELIMIT_ENABLED": False,
-            "PLANNER_CELL_M": 250.0,
-        }
-    )
-    make_accounts(app)
-    with app.app_context():
-        store = get_store()
-        version = lot_detail(store, "inaho/4")["version"]
-        for change in (
-            {"status": "available", "notes": "call after 5 pm"},
-            {
-                "status": "negotiating",
-                "negotiating_firm": "Precision Parts KK",
-                "negotiation_expires": dt.date.today() + dt.timedelta(days=30),
-            },
-        ):
-            version = change_lot(
-                store, "inaho/4", change, expected_version=version, user="staff1", reason="resale"
-            ).version
-        profile = validate_profile(
-            {
-                "industry": "manufacturing",
-                "project": "new_site",
-                "origin": "outside_prefecture",
-                "land_m2": {"min": 3000, "max": 9000},
-                "operational_by": "2027-04-01",
-            }
-        )
-        lead_id = create_lead(
-            store,
-            firm="Precision Parts KK",
-            contact_name="Sato Hanako",
-            contact_email="sato@example.jp",
-            contact_phone="076-000-0000",
-            profile=profile,
-            message="please call",
-            consent=True,
-        )
-        assert lead_id == 1
-        set_lots_of_interest(store, lead_id, ["inaho/P2-1", "inaho/4"], user="staff1")
+    app = staff_test_app(tmp_path_factory, "axe", PLANNER_CELL_M=250.0)
+    assert seed_workspace(app) == 1
     with serving(app) as base:
         yield base
 

@@ -10,9 +10,8 @@ from parks.inventory.leads import create_lead
 from parks.inventory.workflow import change_lot, lot_detail
 from parks.profile import validate_profile
 from tests.browser.conftest import serving
-from tests.conftest import DATA_DIR
-from tests.webapp.staff_helpers import PASSWORD, make_accounts
-from webapp import create_app, get_store
+from tests.webapp.staff_helpers import PASSWORD, staff_test_app
+from webapp import get_store
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +26,7 @@ LOT = "inaho/4"
 
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(DATA_DIR),
-            "STORE_DIR": str(tmp_path_factory.mktemp("xss-store")),
-            "DEMAND_LOG": str(tmp_path_factory.mktemp("xss-demand") / "log.jsonl"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    make_accounts(app)
+    app = staff_test_app(tmp_path_factory, "xss")
     payload = " ".join(PAYLOADS)
     with app.app_context():
         store = get_store()

@@ -29,7 +29,14 @@ from tests.language import (
     parse,
 )
 from tests.shapes import PLANNER_AREA
-from tests.webapp.staff_helpers import csrf_token, ensure_account, make_accounts, sign_in
+from tests.webapp.staff_helpers import (
+    STAFF_TEXTS,
+    csrf_token,
+    ensure_account,
+    seed_workspace,
+    sign_in,
+    staff_test_app,
+)
 from webapp.maps import LAYER_NAMES
 
 JA = {"Accept-Language": "ja,en;q=0.5"}
@@ -476,73 +483,12 @@ def test_planner_assessment_texts_read_japanese(client) -> None:
 
 # ============================================================================ staff workspace
 
-PAYLOADS = ("Precision Parts KK", "Sato Hanako", "please call after 5 pm")
-"""What staff and firms type: shown verbatim (marked translate="no"), never translated."""
-
 
 @pytest.fixture(scope="module")
 def staff_app(tmp_path_factory: pytest.TempPathFactory):
     """The real-data app with its own store: accounts, a lead, a lot with a history."""
-    from parks.inventory.leads import create_lead, set_lots_of_interest
-    from parks.inventory.workflow import change_lot, lot_detail
-    from parks.profile import validate_profile
-    from webapp import create_app, get_store
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(DATA_DIR),
-            "STORE_DIR": str(tmp_path_factory.mktemp("ja-store")),
-            "DEMAND_LOG": str(tmp_path_factory.mktemp("ja-demand") / "demand_log.jsonl"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    make_accounts(app)
-    with app.app_context():
-        store = get_store()
-        version = lot_detail(store, "inaho/4")["version"]
-        for change in (
-            {"status": "available", "notes": PAYLOADS[2]},
-            {
-                "status": "negotiating",
-                "negotiating_firm": PAYLOADS[0],
-                "negotiation_expires": dt.date.today() + dt.timedelta(days=30),
-            },
-            {"status": "reserved", "price_per_m2": 30000},
-        ):
-            version = change_lot(
-                store,
-                "inaho/4",
-                change,
-                expected_version=version,
-                user="staff1",
-                reason="bought back by the city",
-            ).version
-        profile = validate_profile(
-            {
-                "industry": "manufacturing",
-                "project": "new_site",
-                "origin": "outside_prefecture",
-                "hq_functions": False,
-                "land_m2": {"min": 3000, "max": 9000},
-                "investment_jpy": {"land": 200_000_000},
-                "max_drive_minutes": {"interchange": 10},
-                "needs_groundwater": True,
-                "operational_by": "2027-04-01",
-            }
-        )
-        lead_id = create_lead(
-            store,
-            firm=PAYLOADS[0],
-            contact_name=PAYLOADS[1],
-            contact_email="sato@example.jp",
-            contact_phone="076-000-0000",
-            profile=profile,
-            message=PAYLOADS[2],
-            consent=True,
-        )
-        set_lots_of_interest(store, lead_id, ["inaho/P2-1", "inaho/4"], user="staff1")
-    app.config["LEAD_ID"] = lead_id
+    app = staff_test_app(tmp_path_factory, "ja")
+    app.config["LEAD_ID"] = seed_workspace(app)
     return app
 
 
@@ -595,7 +541,7 @@ def test_staff_typed_text_is_shown_verbatim_and_marked(staff_app, lang: str) -> 
     html = staff.get(f"/staff/leads/{staff_app.config['LEAD_ID']}?lang={lang}").get_data(
         as_text=True
     )
-    for text in PAYLOADS:
+    for text in STAFF_TEXTS:
         assert text in html
     # the check leaves what a user typed out only because it is marked
     assert {"Precision", "Parts", "Sato"} <= {

@@ -9,23 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA_DIR
-from tests.webapp.staff_helpers import PASSWORD, csrf_token, make_accounts, sign_in
+from tests.webapp.staff_helpers import PASSWORD, csrf_token, sign_in, staff_test_app
 from webapp import create_app
 
 
 @pytest.fixture(scope="module")
 def staff_app(tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(DATA_DIR),
-            "STORE_DIR": str(tmp_path_factory.mktemp("staff-store")),
-            "DEMAND_LOG": str(tmp_path_factory.mktemp("demand") / "demand_log.jsonl"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    make_accounts(app)
-    return app
+    return staff_test_app(tmp_path_factory, "staff")
 
 
 def staff_rules(app) -> list[str]:

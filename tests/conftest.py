@@ -12,6 +12,23 @@ SHARED = ROOT.parent / "shared"
 RAW_DIR = SHARED / "data" / "raw"
 FACTS_DIR = SHARED / "data" / "facts"
 
+FIRM_FORM = {
+    "industry": "manufacturing",
+    "project": "new_site",
+    "origin": "outside_prefecture",
+    "land_m2_min": "3000",
+    "land_m2_max": "9000",
+    "investment_land": "200000000",
+    "investment_building": "600000000",
+    "investment_equipment": "300000000",
+    "new_hires": "40",
+    "new_hires_residents": "30",
+    "new_hires_from_outside_prefecture": "8",
+    "max_minutes_interchange": "10",
+    "needs_groundwater": "on",
+}
+"""A firm profile as the grant and pitch forms send it."""
+
 
 @pytest.fixture(scope="session")
 def layers():

@@ -18,23 +18,11 @@ import pytest
 
 from tests.browser.axe import axe_violations, describe
 from tests.browser.conftest import serving
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, FIRM_FORM
 from tests.shapes import PLANNER_AREA
 from tests.webapp.staff_helpers import PASSWORD, seed_workspace, staff_test_app
 
 pytestmark = pytest.mark.browser
-
-FIRM = {
-    "industry": "manufacturing",
-    "project": "new_site",
-    "origin": "outside_prefecture",
-    "land_m2_min": "3000",
-    "land_m2_max": "9000",
-    "investment_land": "200000000",
-    "new_hires": "40",
-    "new_hires_residents": "30",
-}
-"""A firm profile as the grant forms send it."""
 
 AREA = PLANNER_AREA
 
@@ -52,8 +40,8 @@ PUBLIC = (
 one template: one is checked)."""
 
 POSTED = (
-    ("/pitch", {"lot": "inaho/P2-1", "as_of": "2021-04-01", **FIRM}),
-    ("/lots/inaho/P2-1", {**FIRM, "industry": "", "land_m2_max": "100", "new_hires": "x"}),
+    ("/pitch", {"lot": "inaho/P2-1", "as_of": "2021-04-01", **FIRM_FORM}),
+    ("/lots/inaho/P2-1", {**FIRM_FORM, "industry": "", "land_m2_max": "100", "new_hires": "x"}),
     ("/planner/assess", {"geojson": json.dumps(AREA)}),
     ("/planner/assess", {"geojson": "{not json"}),
 )

@@ -19,7 +19,7 @@ import re
 import pytest
 
 from parks.data import PARK_IDS
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, FIRM_FORM
 from tests.language import (
     english_page_problems,
     internal_ids,
@@ -79,21 +79,6 @@ PAGES = (
 )
 """Every page a visitor can reach without signing in (and the error pages met on the way)."""
 
-FIRM = {
-    "industry": "manufacturing",
-    "project": "new_site",
-    "origin": "outside_prefecture",
-    "land_m2_min": "3000",
-    "land_m2_max": "9000",
-    "investment_land": "200000000",
-    "investment_building": "600000000",
-    "investment_equipment": "300000000",
-    "new_hires": "40",
-    "new_hires_residents": "30",
-    "new_hires_from_outside_prefecture": "8",
-    "max_minutes_interchange": "10",
-    "needs_groundwater": "on",
-}
 
 AREA = PLANNER_AREA
 
@@ -168,11 +153,11 @@ def test_english_page_has_no_japanese(client, url: str) -> None:
 
 
 POSTED = [
-    ("/pitch", {"lot": "inaho/P2-1", "as_of": "2021-04-01", **FIRM}),
-    ("/pitch", {"lot": "katatsu/3", **FIRM}),
-    ("/lots/inaho/P2-1", {"as_of": "2021-04-01", **FIRM}),
-    ("/lots/inaho/P2-1", {**FIRM, "industry": "", "land_m2_max": "100", "new_hires": "x"}),
-    ("/pitch", {"lot": "inaho/P2-1", **FIRM, "land_m2_max": "100"}),
+    ("/pitch", {"lot": "inaho/P2-1", "as_of": "2021-04-01", **FIRM_FORM}),
+    ("/pitch", {"lot": "katatsu/3", **FIRM_FORM}),
+    ("/lots/inaho/P2-1", {"as_of": "2021-04-01", **FIRM_FORM}),
+    ("/lots/inaho/P2-1", {**FIRM_FORM, "industry": "", "land_m2_max": "100", "new_hires": "x"}),
+    ("/pitch", {"lot": "inaho/P2-1", **FIRM_FORM, "land_m2_max": "100"}),
     ("/planner/assess", {"geojson": json.dumps(AREA)}),
     ("/planner/assess", {"geojson": json.dumps(BAD_AREAS["self-intersecting"])}),
     ("/planner/assess", {"geojson": "{not json"}),

@@ -67,6 +67,7 @@ class StrictJSONProvider(DefaultJSONProvider):
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialise ``obj``; a non-finite number becomes null."""
+        # orjson writes compact JSON only: calls asking for more (indent in debug) use json
         if not kwargs or kwargs == {"separators": (",", ":")}:
             try:
                 return orjson.dumps(obj, default=self.default, option=self._OPTIONS).decode()
